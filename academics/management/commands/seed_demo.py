@@ -1,0 +1,214 @@
+import random
+import unicodedata
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from academics.choices import CompletionStatus, CourseStatus, InstitutionStatus, Modality
+from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.services import record_save
+from academics.tenancy.services import default_domain, tenant_provision
+
+DEMO_IDENTIFIER = "demo"
+DEMO_NAME = "Demo University Group"
+STAFF_USERNAME = "registrar"
+STAFF_PASSWORD = "registrar-demo"
+
+FIRST_NAMES = [
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Diego",
+    "Elisa",
+    "Fábio",
+    "Gabriela",
+    "Hugo",
+    "Inês",
+    "João",
+    "Karina",
+    "Lucas",
+    "Mariana",
+    "Nuno",
+    "Olívia",
+    "Pedro",
+    "Queila",
+    "Rafael",
+    "Sofia",
+    "Tiago",
+]
+LAST_NAMES = [
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Lima",
+    "Pereira",
+    "Costa",
+    "Rodrigues",
+    "Almeida",
+    "Nascimento",
+    "Carvalho",
+    "Gomes",
+]
+INSTITUTIONS = [
+    {
+        "name": "Federal University of Technology",
+        "legal_name": "Universidade Federal de Tecnologia",
+        "tax_id": "12.345.678/0001-90",
+        "country": "BR",
+        "website": "https://uft.example.edu",
+        "faculties": [("Faculty of Computing", "FC"), ("Faculty of Engineering", "FE")],
+        "courses": [
+            ("BCS-2024", "Bachelor of Computer Science", "Technology", 3200, CourseStatus.ACTIVE),
+            (
+                "BSE-2024",
+                "Bachelor of Software Engineering",
+                "Technology",
+                3200,
+                CourseStatus.ACTIVE,
+            ),
+            ("MDS-2025", "Master of Data Science", "Technology", 960, CourseStatus.ACTIVE),
+            (
+                "BEE-2019",
+                "Bachelor of Electrical Engineering",
+                "Engineering",
+                3600,
+                CourseStatus.ARCHIVED,
+            ),
+            ("CYB-2026", "Cybersecurity Specialization", "Technology", 420, CourseStatus.DRAFT),
+        ],
+    },
+    {
+        "name": "Northern Health Sciences College",
+        "legal_name": "Northern Health Sciences College Ltd.",
+        "tax_id": "98.765.432/0001-10",
+        "country": "PT",
+        "website": "https://nhsc.example.edu",
+        "faculties": [("School of Nursing", "NUR"), ("School of Public Health", "SPH")],
+        "courses": [
+            ("NUR-2023", "Bachelor of Nursing", "Health", 4000, CourseStatus.ACTIVE),
+            ("PH-2024", "Diploma in Public Health", "Health", 1200, CourseStatus.ACTIVE),
+            ("FA-2024", "First Aid Training", "Health", 40, CourseStatus.ACTIVE),
+            ("PHA-2018", "Pharmacy Technician", "Health", 1800, CourseStatus.ARCHIVED),
+            ("GER-2026", "Gerontology Certificate", "Health", 360, CourseStatus.DRAFT),
+        ],
+    },
+]
+
+
+def ascii_slug(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+class Command(BaseCommand):
+    help = "Create the `demo` tenant with realistic records and a registrar login. Idempotent."
+
+    def handle(self, *args, **options):
+        result = tenant_provision(identifier=DEMO_IDENTIFIER, name=DEMO_NAME)
+        with tenant_context(result.tenant):
+            if Institution.all_objects.exists():
+                self.stdout.write("Demo records already present; nothing added.")
+            else:
+                counts = self._seed()
+                self.stdout.write(self.style.SUCCESS("Seeded demo records: ") + counts)
+            self._ensure_staff_user()
+        self.stdout.write(
+            f"\nRegistrar admin: http://{default_domain(DEMO_IDENTIFIER)}:8000/admin/"
+            f"\n  login: {STAFF_USERNAME} / {STAFF_PASSWORD}"
+        )
+
+    def _ensure_staff_user(self):
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=STAFF_USERNAME).exists():
+            user_model.objects.create_superuser(STAFF_USERNAME, None, STAFF_PASSWORD)
+
+    @transaction.atomic
+    def _seed(self) -> str:
+        rng = random.Random(2024)
+        today = date.today()
+        students = [self._student(rng, number, today) for number in range(200)]
+        enrollments = 0
+        courses = 0
+        for spec in INSTITUTIONS:
+            institution = record_save(
+                record=Institution(
+                    name=spec["name"],
+                    legal_name=spec["legal_name"],
+                    tax_id=spec["tax_id"],
+                    country=spec["country"],
+                    website=spec["website"],
+                    status=InstitutionStatus.ACTIVE,
+                )
+            )
+            faculties = [
+                record_save(record=Organization(institution=institution, name=name, code=code))
+                for name, code in spec["faculties"]
+            ]
+            for index, (code, name, area, hours, status) in enumerate(spec["courses"]):
+                # Enrollments need an active course; set the final status afterwards.
+                course = record_save(
+                    record=Course(
+                        institution=institution,
+                        organization=faculties[index % len(faculties)],
+                        code=code,
+                        name=name,
+                        area=area,
+                        workload_hours=hours,
+                        version=code.rsplit("-", 1)[-1],
+                        status=CourseStatus.ACTIVE,
+                    )
+                )
+                courses += 1
+                if status != CourseStatus.DRAFT:
+                    enrollments += self._cohorts_and_enrollments(rng, course, students, today)
+                course.status = status
+                record_save(record=course)
+        return (
+            f"2 institutions, 4 organizations, {courses} courses, 200 students, "
+            f"{enrollments} enrollments."
+        )
+
+    def _student(self, rng, number, today):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        return record_save(
+            record=Student(
+                name=f"{first} {last}",
+                email=f"{ascii_slug(first)}.{ascii_slug(last)}.{number}@students.example.edu",
+                date_of_birth=today - timedelta(days=rng.randint(18 * 365, 45 * 365)),
+                gender=rng.choice(["female", "male", "non-binary", None]),
+            )
+        )
+
+    def _cohorts_and_enrollments(self, rng, course, students, today) -> int:
+        created = 0
+        for year in (today.year - 2, today.year - 1):
+            start = date(year, 2, 1)
+            cohort = record_save(
+                record=Cohort(
+                    course=course,
+                    code=f"{course.code}-{year}",
+                    modality=rng.choice(list(Modality)),
+                    start_date=start,
+                    end_date=start + timedelta(days=rng.randint(120, 1400)),
+                )
+            )
+            for student in rng.sample(students, 32):
+                status = rng.choices(list(CompletionStatus), weights=[5, 4, 1])[0]
+                completed = status == CompletionStatus.COMPLETED
+                record_save(
+                    record=Enrollment(
+                        student=student,
+                        course=course,
+                        cohort=cohort,
+                        enrolled_at=start,
+                        completion_status=status,
+                        grade=Decimal(rng.randint(500, 1000)) / 100 if completed else None,
+                        completed_at=start + timedelta(days=300) if completed else None,
+                    )
+                )
+                created += 1
+        return created

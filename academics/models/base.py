@@ -1,0 +1,66 @@
+import uuid
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, router
+from simple_history.models import HistoricalRecords
+
+
+class LiveQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
+    """The default manager: soft-deleted rows do not exist for ordinary code."""
+
+    def get_queryset(self):
+        return super().get_queryset().live()
+
+
+class RecordModel(models.Model):
+    """Base of every academic record: a public `uuid`, timestamps and soft deletion.
+
+    Subclasses declare two things the shared machinery reads:
+    - `constraint_fields`: constraint name -> the field its violation is reported on, so that
+      database rules surface as per-field validation errors (as the API reports them);
+    - `protected_by`: reverse relations whose live rows forbid deleting this record.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
+    objects = LiveManager()
+    all_objects = LiveQuerySet.as_manager()
+    # Who changed what and when, before and after, whatever the entry point.
+    history = HistoricalRecords(inherit=True)
+
+    constraint_fields: dict[str, str] = {}
+    protected_by: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "uuid"]
+        # Related-object access (enrollment.course) still finds soft-deleted rows.
+        base_manager_name = "all_objects"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def validate_constraints(self, exclude=None):
+        errors: dict[str, list] = {}
+        using = router.db_for_write(self.__class__, instance=self)
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = self.constraint_fields.get(constraint.name, NON_FIELD_ERRORS)
+                    errors.setdefault(field, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)

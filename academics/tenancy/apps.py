@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    """The shared (public schema) registry of tenants and their host names."""
+
+    name = "academics.tenancy"
+    label = "tenancy"
+    verbose_name = "Tenancy"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from academics.tenancy import lookups  # noqa: F401  (connects cache invalidation)

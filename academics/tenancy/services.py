@@ -1,0 +1,148 @@
+"""Provisioning tenants: one code path for the command, the platform admin and the tests."""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_exists
+
+from academics.tenancy.models import (
+    IDENTIFIER_PATTERN,
+    MSG_IDENTIFIER_INVALID,
+    MSG_IDENTIFIER_RESERVED,
+    RESERVED_IDENTIFIERS,
+    Domain,
+    Tenant,
+    new_schema_name,
+)
+
+# A migrated schema holding no records; new tenants are copies of it.
+TEMPLATE_SCHEMA = "tenant_template"
+PROVISION_LOCK_KEY = 7_310_001  # any constant shared by every process that provisions
+
+
+class ProvisioningError(Exception):
+    pass
+
+
+@dataclass
+class Provisioned:
+    tenant: Tenant
+    created: bool
+
+
+def validate_identifier(identifier: str) -> None:
+    if identifier in RESERVED_IDENTIFIERS:
+        raise ValidationError({"identifier": MSG_IDENTIFIER_RESERVED.format(identifier=identifier)})
+    if not IDENTIFIER_PATTERN.fullmatch(identifier):
+        raise ValidationError({"identifier": MSG_IDENTIFIER_INVALID})
+
+
+def default_domain(identifier: str) -> str:
+    return f"{identifier}.{settings.TENANT_SUBDOMAIN_BASE}"
+
+
+@contextmanager
+def _provisioning_lock():
+    """Serialize provisioning across processes (two operators, or the admin and a command)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [PROVISION_LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PROVISION_LOCK_KEY])
+
+
+def tenant_provision(
+    *,
+    identifier: str,
+    name: str,
+    domains: Iterable[str] = (),
+    clone: bool = True,
+) -> Provisioned:
+    """Create tenant `identifier` with its schema and domains, or return the existing one
+    untouched. `clone=False` runs every migration instead of copying the template schema."""
+    validate_identifier(identifier)
+    connection.set_schema_to_public()
+    with _provisioning_lock():
+        existing = Tenant.objects.filter(identifier=identifier).first()
+        if existing is not None:
+            return Provisioned(existing, created=False)
+
+        tenant = Tenant(identifier=identifier, name=name, schema_name=new_schema_name())
+        tenant.full_clean()
+        if clone:
+            _clone_template(tenant.schema_name)
+        else:
+            tenant.create_schema(check_if_exists=True, verbosity=0)
+        try:
+            with transaction.atomic():
+                tenant.save()
+                wanted = [default_domain(identifier), *domains]
+                for position, host in enumerate(dict.fromkeys(h.lower() for h in wanted)):
+                    Domain.objects.create(domain=host, tenant=tenant, is_primary=position == 0)
+        except Exception:
+            _drop_schema(tenant.schema_name)
+            raise
+        return Provisioned(tenant, created=True)
+
+
+def _drop_schema(schema_name: str) -> None:
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+
+
+_template_checked = False
+
+
+def ensure_template_schema() -> None:
+    """Create or migrate the template schema when it lags behind the code's migrations.
+    Checked once per process: migrations do not change under a running process."""
+    global _template_checked
+    if _template_checked:
+        return
+    connection.set_schema(TEMPLATE_SCHEMA, include_public=True)
+    if schema_exists(TEMPLATE_SCHEMA):
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
+        pending = True
+    connection.set_schema_to_public()
+    if pending:
+        call_command(
+            "migrate_schemas",
+            schema_name=TEMPLATE_SCHEMA,
+            tenant=True,
+            interactive=False,
+            verbosity=0,
+        )
+        connection.set_schema_to_public()
+    _template_checked = True
+
+
+def _table_names(schema_name: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            [schema_name],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _clone_template(schema_name: str) -> None:
+    ensure_template_schema()
+    CloneSchema().clone_schema(TEMPLATE_SCHEMA, schema_name, "DATA")
+    connection.set_schema_to_public()
+    if _table_names(schema_name) != _table_names(TEMPLATE_SCHEMA):
+        _drop_schema(schema_name)
+        raise ProvisioningError(f"The copy of {TEMPLATE_SCHEMA} into {schema_name} is incomplete.")

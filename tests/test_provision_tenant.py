@@ -1,0 +1,69 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django_tenants.utils import schema_exists, tenant_context
+
+from academics.models import Student
+from academics.tenancy.models import Domain, Tenant
+from academics.tenancy.services import TEMPLATE_SCHEMA, tenant_provision
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("provision_tenant", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_provision_creates_tenant_schema_and_domains(db):
+    output = run("new-uni", "--name", "New University", "--domain", "records.new-uni.edu")
+    tenant = Tenant.objects.get(identifier="new-uni")
+    assert tenant.name == "New University"
+    assert schema_exists(tenant.schema_name)
+    assert set(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True)) == {
+        "new-uni.localhost",
+        "records.new-uni.edu",
+    }
+    assert tenant.get_primary_domain().domain == "new-uni.localhost"
+    assert "Created tenant 'new-uni'" in output
+    with tenant_context(tenant):
+        assert Student.objects.count() == 0  # a usable, empty schema
+
+
+def test_provision_again_changes_nothing_and_says_so(db):
+    run("again-uni", "--name", "First Name")
+    before = Tenant.objects.get(identifier="again-uni")
+    output = run("again-uni", "--name", "Other Name", "--domain", "x.example.edu")
+    after = Tenant.objects.get(identifier="again-uni")
+    assert "already exists; nothing changed" in output
+    assert (after.name, after.schema_name) == ("First Name", before.schema_name)
+    assert not Domain.objects.filter(domain="x.example.edu").exists()
+
+
+@pytest.mark.parametrize("identifier", ["Bad_Name", "public", "-lead", "x" * 64, "a b"])
+def test_provision_rejects_invalid_identifier(db, identifier):
+    with pytest.raises(CommandError):
+        run(identifier, "--name", "Bad")
+    assert not Tenant.objects.filter(identifier=identifier).exists()
+
+
+def test_cloned_and_migrated_schemas_have_the_same_tables(db):
+    cloned = tenant_provision(identifier="cloned", name="Cloned", clone=True).tenant
+    migrated = tenant_provision(identifier="migrated", name="Migrated", clone=False).tenant
+
+    def tables(schema):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                [schema],
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    assert tables(cloned.schema_name) == tables(migrated.schema_name) == tables(TEMPLATE_SCHEMA)
+
+
+def test_cloned_schema_holds_no_records_of_the_template(db):
+    cloned = tenant_provision(identifier="clean-clone", name="Clean", clone=True).tenant
+    with tenant_context(cloned):
+        assert Student.all_objects.count() == 0

@@ -1,0 +1,37 @@
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django_tenants.utils import tenant_context
+
+from academics.choices import CourseStatus
+from academics.models import Course, Enrollment, Institution, Student
+from academics.tenancy.models import Tenant
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
+    first_output = seed()
+    tenant = Tenant.objects.get(identifier="demo")
+    with tenant_context(tenant):
+        counts = (Institution.objects.count(), Student.objects.count(), Enrollment.objects.count())
+        statuses = set(Course.objects.values_list("status", flat=True))
+        assert get_user_model().objects.filter(username="registrar", is_staff=True).exists()
+
+    second_output = seed()
+    with tenant_context(tenant):
+        assert (
+            Institution.objects.count(),
+            Student.objects.count(),
+            Enrollment.objects.count(),
+        ) == counts
+
+    assert counts[0] == 2 and counts[1] == 200 and 400 <= counts[2] <= 600
+    assert statuses == set(CourseStatus.values)
+    assert "http://demo.localhost:8000/admin/" in first_output
+    assert "already present" in second_output
