@@ -129,11 +129,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
     | {"KEY_FUNCTION": "django_tenants.cache.make_key"},
-    # Tenant routing lookups: keyed independently of the schema they are read from.
-    "tenants": (
+    # Public-schema lookups made on every request (tenant routing, API tokens): keyed
+    # independently of the schema that is active when they are read or invalidated.
+    "platform": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tenants"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "platform"}
     ),
 }
 
@@ -175,4 +176,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
+}
+
+# --- API clients (OAuth2 client credentials) ---------------------------------------------------
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 43200,
+    "SCOPES": {"read": "Read records", "write": "Create, change and delete records"},
+    # Store only a checksum of each token, never the token itself.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "OAUTH2_VALIDATOR_CLASS": "academics.tenancy.clients.TenantClientValidator",
+}
+# Seconds a verified token stays cached; revoking a client forgets its tokens at once.
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
+
+# --- The JSON API (DRF) ------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["academics.api.authentication.TenantBearerAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["academics.api.permissions.HasClientScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["academics.api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": os.environ.get("API_RATE_LIMIT", "1200/min"),
+        "token": os.environ.get("TOKEN_RATE_LIMIT", "30/min"),
+    },
+    "UNAUTHENTICATED_USER": None,
 }

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import path
 
+from academics.api.auth_views import TokenView
+
 
 def health(request):
     """Liveness for load balancers; also says which tenant the request was routed to."""
@@ -14,5 +16,6 @@ def health(request):
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("admin/", admin.site.urls),
 ]

@@ -22,9 +22,68 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Rolled-back tests must not leave cached tenants or tokens behind."""
-    for alias in ("default", "tenants"):
+    for alias in ("default", "platform"):
         caches[alias].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Client secrets and staff passwords are hashed; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def issue_token(client, *, expires_in: int = 3600) -> str:
+    """A bearer token of `client`, stored as django-oauth-toolkit stores it (checksum only)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.generators import generate_client_secret
+    from oauth2_provider.models import AccessToken, set_token_value
+
+    raw = generate_client_secret()
+    token = AccessToken(
+        application=client.application,
+        expires=timezone.now() + timedelta(seconds=expires_in),
+        scope=client.scopes,
+    )
+    set_token_value(token, raw)
+    token.save()
+    return raw
+
+
+@pytest.fixture
+def make_api_client(db):
+    """`make_api_client(tenant, read_only=False)`: a DRF APIClient that sends a valid bearer
+    token of a new API client of `tenant` and `X-Tenant: <tenant>`. The API client record is
+    on `.api_client`."""
+    from rest_framework.test import APIClient
+
+    from academics.tenancy.clients import api_client_create
+
+    def make(tenant, *, read_only: bool = False):
+        issued = api_client_create(tenant=tenant, name="Test integration", read_only=read_only)
+        http = APIClient()
+        http.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {issue_token(issued.client)}",
+            HTTP_X_TENANT=tenant.identifier,
+        )
+        http.api_client = issued.client
+        return http
+
+    return make
+
+
+@pytest.fixture
+def api_client(make_api_client, tenant_a):
+    """Read/write API client of tenant A."""
+    return make_api_client(tenant_a)
+
+
+@pytest.fixture
+def api_client_b(make_api_client, tenant_b):
+    """Read/write API client of tenant B."""
+    return make_api_client(tenant_b)
 
 
 @pytest.fixture

@@ -10,4 +10,5 @@ class TenancyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from academics.tenancy import lookups  # noqa: F401  (connects cache invalidation)
+        # Connect the cache invalidation handlers.
+        from academics.tenancy import clients, lookups  # noqa: F401

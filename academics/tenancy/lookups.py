@@ -17,7 +17,7 @@ _MISSING = "missing"
 
 
 def _cache():
-    return caches["tenants"]
+    return caches["platform"]
 
 
 def _generation() -> int:

@@ -61,3 +61,51 @@ class Domain(DomainMixin):
 
     def __str__(self):
         return self.domain
+
+
+class ApiScope(models.TextChoices):
+    READ = "read", "Read"
+    WRITE = "write", "Write"
+
+
+class ApiClient(models.Model):
+    """A machine client (a university's integration) of one tenant's API.
+
+    Credentials and tokens are django-oauth-toolkit's: the client secret is stored hashed and
+    tokens only as checksums. Scopes are read from here on every request, so narrowing them or
+    deactivating the client takes effect at once.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="api_clients")
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="api_client"
+    )
+    name = models.CharField(max_length=255)
+    scopes = models.CharField(
+        max_length=64,
+        default="read write",
+        help_text="Space-separated: read, write.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # DRF treats the authenticated client as the request's user.
+    is_authenticated = True
+    is_anonymous = False
+
+    class Meta:
+        ordering = ["tenant", "name"]
+        verbose_name = "API client"
+
+    def __str__(self):
+        return f"{self.name} ({self.tenant.identifier})"
+
+    @property
+    def client_id(self) -> str:
+        return self.application.client_id
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())

@@ -1,0 +1,118 @@
+"""API clients: creation, revocation, and the per-request token check (cached)."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import AccessToken, Application
+from oauth2_provider.oauth2_validators import OAuth2Validator
+
+from academics.tenancy.models import ApiClient, ApiScope, Tenant
+
+
+@dataclass(frozen=True)
+class IssuedCredentials:
+    client: ApiClient
+    client_id: str
+    client_secret: str  # shown once; only its hash is stored
+
+
+def api_client_create(*, tenant: Tenant, name: str, read_only: bool = False) -> IssuedCredentials:
+    """A new client of `tenant`'s API. The plain secret exists only in the returned value."""
+    secret = generate_client_secret()
+    with transaction.atomic():
+        application = Application.objects.create(
+            name=f"{tenant.identifier}: {name}",
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+            client_secret=secret,
+            hash_client_secret=True,
+        )
+        scopes = [ApiScope.READ] if read_only else [ApiScope.READ, ApiScope.WRITE]
+        client = ApiClient.objects.create(
+            tenant=tenant, application=application, name=name, scopes=" ".join(scopes)
+        )
+    return IssuedCredentials(client, application.client_id, secret)
+
+
+def api_client_revoke(*, client: ApiClient) -> None:
+    """Deactivate `client` and end its tokens now, in every process sharing the cache."""
+    client.is_active = False
+    client.revoked_at = timezone.now()
+    client.save()  # the post_save handler forgets the cached tokens
+    AccessToken.objects.filter(application_id=client.application_id).delete()
+
+
+def _token_cache():
+    return caches["platform"]
+
+
+def _token_key(checksum: str) -> str:
+    return f"api-token:{checksum}"
+
+
+def token_checksum(raw_token: str) -> str:
+    # The same digest django-oauth-toolkit stores in place of the token.
+    return hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
+
+
+def api_client_for_token(raw_token: str) -> ApiClient | None:
+    """The active client owning this unexpired token, or None. A warm call costs no query."""
+    key = _token_key(token_checksum(raw_token))
+    cached = _token_cache().get(key)
+    if cached is None:
+        token = (
+            AccessToken.objects.select_related("application__api_client__tenant")
+            .filter(token_checksum=token_checksum(raw_token))
+            .first()
+        )
+        client = getattr(token.application, "api_client", None) if token else None
+        if token is None or client is None:
+            return None
+        cached = (client, token.expires)
+        ttl = min(
+            settings.API_TOKEN_CACHE_SECONDS, (token.expires - timezone.now()).total_seconds()
+        )
+        if ttl > 0:
+            _token_cache().set(key, cached, timeout=ttl)
+    client, expires = cached
+    if expires <= timezone.now() or not client.is_active or not client.tenant.is_active:
+        return None
+    return client
+
+
+@receiver(post_save, sender=ApiClient)
+def _forget_tokens_of_changed_client(instance: ApiClient, **kwargs):
+    """Scopes, activity or tenant may have changed: drop the cached copies of the client."""
+    checksums = AccessToken.objects.filter(application_id=instance.application_id).values_list(
+        "token_checksum", flat=True
+    )
+    _token_cache().delete_many([_token_key(checksum) for checksum in checksums])
+
+
+@receiver(post_save, sender=Tenant)
+def _forget_tokens_of_changed_tenant(instance: Tenant, **kwargs):
+    checksums = AccessToken.objects.filter(application__api_client__tenant=instance).values_list(
+        "token_checksum", flat=True
+    )
+    _token_cache().delete_many([_token_key(checksum) for checksum in checksums])
+
+
+class TenantClientValidator(OAuth2Validator):
+    """Issues tokens only to active clients of active tenants."""
+
+    def _load_application(self, client_id, request):
+        application = super()._load_application(client_id, request)
+        if application is None:
+            return None
+        client = ApiClient.objects.select_related("tenant").filter(application=application).first()
+        if client is None or not client.is_active or not client.tenant.is_active:
+            request.client = None
+            return None
+        return application
