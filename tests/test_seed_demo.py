@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
 from academics.choices import CourseStatus
+from academics.management.commands.seed_demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from academics.models import Course, Enrollment, Institution, Student
-from academics.tenancy.models import Tenant
+from academics.tenancy.models import ApiClient, Tenant
 
 
 def seed():
@@ -35,3 +36,19 @@ def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
     assert statuses == set(CourseStatus.values)
     assert "http://demo.localhost:8000/admin/" in first_output
     assert "already present" in second_output
+
+
+def test_seed_demo_api_client_gets_a_token_every_run(client, db):
+    seed()
+    output = seed()
+    assert ApiClient.objects.filter(application__client_id=DEMO_CLIENT_ID).count() == 1
+    assert f"client_id={DEMO_CLIENT_ID}" in output and "X-Tenant: demo" in output
+    response = client.post(
+        "/api/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": DEMO_CLIENT_ID,
+            "client_secret": DEMO_CLIENT_SECRET,
+        },
+    )
+    assert response.status_code == 200

@@ -23,11 +23,20 @@ class IssuedCredentials:
     client_secret: str  # shown once; only its hash is stored
 
 
-def api_client_create(*, tenant: Tenant, name: str, read_only: bool = False) -> IssuedCredentials:
-    """A new client of `tenant`'s API. The plain secret exists only in the returned value."""
-    secret = generate_client_secret()
+def api_client_create(
+    *,
+    tenant: Tenant,
+    name: str,
+    read_only: bool = False,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> IssuedCredentials:
+    """A new client of `tenant`'s API. The plain secret exists only in the returned value.
+    Credentials are generated unless given (the demo tenant uses well-known ones)."""
+    secret = client_secret or generate_client_secret()
     with transaction.atomic():
         application = Application.objects.create(
+            **({"client_id": client_id} if client_id else {}),
             name=f"{tenant.identifier}: {name}",
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,

@@ -11,12 +11,17 @@ from django_tenants.utils import tenant_context
 from academics.choices import CompletionStatus, CourseStatus, InstitutionStatus, Modality
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
 from academics.services import record_save
+from academics.tenancy.clients import api_client_create
+from academics.tenancy.models import ApiClient
 from academics.tenancy.services import default_domain, tenant_provision
 
 DEMO_IDENTIFIER = "demo"
 DEMO_NAME = "Demo University Group"
 STAFF_USERNAME = "registrar"
 STAFF_PASSWORD = "registrar-demo"
+# Well-known credentials of the demo tenant's API client, so the printed curl works every time.
+DEMO_CLIENT_ID = "demo-client"
+DEMO_CLIENT_SECRET = "demo-secret"
 
 FIRST_NAMES = [
     "Ana",
@@ -100,6 +105,16 @@ INSTITUTIONS = [
 ]
 
 
+API_HOWTO = """
+API (base URL http://127.0.0.1:8000/api), demo client {client_id} / {secret}:
+  TOKEN=$(curl -s -X POST http://127.0.0.1:8000/api/oauth/token \\
+      -d grant_type=client_credentials -d client_id={client_id} -d client_secret={secret} \\
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  curl -s "http://127.0.0.1:8000/api/courses?where[status]=active&sort[column]=name" \\
+      -H "Authorization: Bearer $TOKEN" -H "Accept: application/json" -H "X-Tenant: demo"
+"""
+
+
 def ascii_slug(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
@@ -116,10 +131,21 @@ class Command(BaseCommand):
                 counts = self._seed()
                 self.stdout.write(self.style.SUCCESS("Seeded demo records: ") + counts)
             self._ensure_staff_user()
+        self._ensure_api_client(result.tenant)
         self.stdout.write(
             f"\nRegistrar admin: http://{default_domain(DEMO_IDENTIFIER)}:8000/admin/"
             f"\n  login: {STAFF_USERNAME} / {STAFF_PASSWORD}"
         )
+        self.stdout.write(API_HOWTO.format(client_id=DEMO_CLIENT_ID, secret=DEMO_CLIENT_SECRET))
+
+    def _ensure_api_client(self, tenant):
+        if not ApiClient.objects.filter(application__client_id=DEMO_CLIENT_ID).exists():
+            api_client_create(
+                tenant=tenant,
+                name="Demo integration",
+                client_id=DEMO_CLIENT_ID,
+                client_secret=DEMO_CLIENT_SECRET,
+            )
 
     def _ensure_staff_user(self):
         user_model = get_user_model()
