@@ -1,0 +1,122 @@
+"""Lists (CONTRACT.md §5): `where[...]`, `search`, `sort[...]` on top of django-filter, and
+`page` / `per_page` pagination with Laravel's `meta` block."""
+
+import re
+
+import django_filters
+from django.db import models
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+from academics.api import messages as api_msg
+from academics.api.wording import attribute, invalid, message_for
+
+DEFAULT_PER_PAGE = 15
+MAX_PER_PAGE = 100
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """A resource's `where[...]` allow-list: each declared filter is one equality test.
+    References are `<relation>_uuid = UUIDFilter(field_name="<relation>__uuid")`."""
+
+
+_WHERE = re.compile(r"^where\[(\w+)\]$")
+
+
+class ContractFilterBackend:
+    """`where[field]=value` (AND, `null` = IS NULL), `search=text`, `sort[column]` /
+    `sort[order]`. Unknown fields and malformed values are 422s naming the parameter."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = request.query_params
+        errors: dict[str, list[str]] = {}
+        filterset_class = view.filterset_class
+        values, nulls = {}, []
+        for key in params:
+            match = _WHERE.match(key)
+            if match is None:
+                continue
+            name, value = match.group(1), params[key]
+            if name not in filterset_class.base_filters:
+                errors[key] = [api_msg.FILTER_NOT_ALLOWED.format(attribute=key)]
+            elif value == "null":
+                nulls.append(filterset_class.base_filters[name].field_name)
+            else:
+                values[name] = value
+        filterset = filterset_class(data=values, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            for name, problems in filterset.form.errors.as_data().items():
+                key = f"where[{name}]"
+                field = filterset.form.fields[name]
+                errors[key] = [message_for(p.code, key, field, p.messages[0]) for p in problems]
+        ordering = self._ordering(params, view, errors)
+        if errors:
+            raise invalid(errors)
+        queryset = filterset.qs.filter(**{f"{path}__isnull": True for path in nulls})
+        search = params.get("search", "").strip()
+        if search and view.search_fields:
+            condition = models.Q()
+            for path in view.search_fields:
+                condition |= models.Q(**{f"{path}__icontains": search})
+            queryset = queryset.filter(condition)
+        return queryset.order_by(*ordering)
+
+    @staticmethod
+    def _ordering(params, view, errors) -> list[str]:
+        column = params.get("sort[column]")
+        order = params.get("sort[order]", "asc")
+        if order not in ("asc", "desc"):
+            errors["sort[order]"] = [api_msg.SELECTED_INVALID.format(attribute="sort[order]")]
+        if column is None:
+            return ["created_at", "uuid"]
+        if column not in view.sort_fields:
+            errors["sort[column]"] = [api_msg.SELECTED_INVALID.format(attribute="sort[column]")]
+            return []
+        # uuid breaks ties, so that pages never overlap or skip rows.
+        sign = "-" if order == "desc" else ""
+        return [sign + column, sign + "uuid"]
+
+
+def _positive_int(params, name, default, errors, maximum=None) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        errors[name] = [api_msg.INTEGER.format(attribute=attribute(name))]
+        return default
+    if value < 1:
+        errors[name] = [api_msg.MIN_NUMBER.format(attribute=attribute(name), min=1)]
+    elif maximum is not None and value > maximum:
+        errors[name] = [api_msg.MAX_NUMBER.format(attribute=attribute(name), max=maximum)]
+    return value
+
+
+class PagePagination(BasePagination):
+    """`page` (from 1) and `per_page` (default 15, at most 100) with Laravel's `meta` block.
+    Costs one COUNT query, plus the page's query only when the page has rows."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        errors: dict[str, list[str]] = {}
+        page = _positive_int(request.query_params, "page", 1, errors)
+        per_page = _positive_int(
+            request.query_params, "per_page", DEFAULT_PER_PAGE, errors, maximum=MAX_PER_PAGE
+        )
+        if errors:
+            raise invalid(errors)
+        total = queryset.count()
+        offset = (page - 1) * per_page
+        size = max(0, min(per_page, total - offset))
+        self.meta = {
+            "current_page": page,
+            "per_page": per_page,
+            "total": total,
+            "last_page": max(1, -(-total // per_page)),
+            "from": offset + 1 if size else None,
+            "to": offset + size if size else None,
+        }
+        return queryset[offset : offset + per_page] if size else queryset.none()
+
+    def get_paginated_response(self, data):
+        return Response({"data": data, "meta": self.meta})

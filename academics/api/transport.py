@@ -1,0 +1,117 @@
+"""Transport of every /api answer (CONTRACT.md §1, §4): JSON in, JSON out, and every failure in
+the `{"success": false, "message": ...}` envelope. Kept apart from the views because DRF reads
+these classes from settings while its own view classes are being defined."""
+
+import logging
+from decimal import Decimal
+
+import orjson
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, parsers, renderers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+
+from academics.api import messages as api_msg
+from academics.errors import MSG_TENANT_HEADER_REQUIRED, MSG_UNAUTHENTICATED
+from academics.services import DeletionProtected
+
+logger = logging.getLogger(__name__)
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class JsonRenderer(renderers.BaseRenderer):
+    """orjson: several times faster than the standard library on list pages."""
+
+    media_type = "application/json"
+    format = "json"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=_json_default)
+
+
+class JsonParser(parsers.BaseParser):
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return orjson.loads(stream.read())
+        except orjson.JSONDecodeError as error:
+            raise exceptions.ParseError(api_msg.MALFORMED_JSON) from error
+
+
+class AlwaysJson(BaseContentNegotiation):
+    """Any (or no) `Accept` header gets JSON: the API speaks nothing else."""
+
+    def select_parser(self, request, parsers):
+        for parser in parsers:
+            if request.content_type.split(";")[0].strip() == parser.media_type:
+                return parser
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def error_body(message: str, **extra) -> dict:
+    return {"success": False, "message": message, **extra}
+
+
+def exception_handler(exc, context):
+    """Every failure under /api in the contract's envelope; never a trace or an HTML page."""
+    headers = {}
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return Response(error_body(api_msg.NOT_FOUND), status=404)
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return Response(error_body(api_msg.INVALID_DATA, errors=errors), status=422)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        request = context.get("request")
+        view = context.get("view")
+        if request is not None and view is not None:
+            header = view.get_authenticate_header(request)
+            if header:
+                headers["WWW-Authenticate"] = header
+        return Response(error_body(MSG_UNAUTHENTICATED), status=401, headers=headers)
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response(error_body(api_msg.UNAUTHORIZED_ACTION), status=403)
+    if isinstance(exc, exceptions.PermissionDenied):
+        detail = str(exc.detail)
+        if detail == exceptions.PermissionDenied.default_detail:
+            detail = api_msg.UNAUTHORIZED_ACTION
+        return Response(error_body(detail), status=403)
+    if isinstance(exc, exceptions.Throttled):
+        if exc.wait is not None:
+            headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+        return Response(error_body(api_msg.TOO_MANY_REQUESTS), status=429, headers=headers)
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        method = context["request"].method
+        return Response(error_body(api_msg.METHOD_NOT_ALLOWED.format(method=method)), status=405)
+    if isinstance(exc, exceptions.ParseError):
+        return Response(error_body(api_msg.MALFORMED_JSON), status=400)
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return Response(error_body(api_msg.UNSUPPORTED_MEDIA_TYPE), status=415)
+    if isinstance(exc, DeletionProtected):
+        return Response(error_body(exc.message), status=409)
+    if isinstance(exc, exceptions.APIException):
+        return Response(error_body(str(exc.detail)), status=exc.status_code)
+    logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+    return Response(error_body(api_msg.SERVER_ERROR), status=500)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any /api path that names no endpoint: a JSON 404, whatever the method."""
+    return JsonResponse(error_body(api_msg.NOT_FOUND), status=404)
+
+
+def api_tenant_required(request, *args, **kwargs):
+    """A resource path reached without a tenant (public schema): say what is missing."""
+    return JsonResponse(error_body(MSG_TENANT_HEADER_REQUIRED), status=401)
