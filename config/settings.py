@@ -200,4 +200,13 @@ REST_FRAMEWORK = {
         "token": os.environ.get("TOKEN_RATE_LIMIT", "30/min"),
     },
     "UNAUTHENTICATED_USER": None,
+    # The contract's transport and lists (academics/api/transport.py, lists.py).
+    "EXCEPTION_HANDLER": "academics.api.transport.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["academics.api.transport.JsonRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["academics.api.transport.JsonParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "academics.api.transport.AlwaysJson",
+    "DEFAULT_PAGINATION_CLASS": "academics.api.lists.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["academics.api.lists.ContractFilterBackend"],
+    "COERCE_DECIMAL_TO_STRING": False,
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }

@@ -3,9 +3,11 @@ exist here."""
 
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import path, re_path
 
 from academics.api.auth_views import TokenView
+from academics.api.transport import api_not_found, api_tenant_required
+from academics.api.urls import RESOURCES
 
 
 def health(request):
@@ -18,4 +20,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("admin/", admin.site.urls),
+    # Keep last. Resource paths exist only in a tenant: without X-Tenant, say that it is
+    # missing; any other /api path is a JSON 404.
+    re_path(rf"^api/({'|'.join(RESOURCES)})(/.*)?$", api_tenant_required),
+    re_path(r"^api(/.*)?$", api_not_found),
 ]
