@@ -1,0 +1,73 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import tenant_context
+
+from academics.tenancy.models import Tenant
+from academics.transfer import messages as msg
+from academics.transfer.importer import REJECT
+from academics.transfer.progress import Progress
+from academics.transfer.services import TransferError, csv_import_open, records_import_csv
+from academics.transfer.specs import SPECS
+
+
+def tenant_for(identifier: str) -> Tenant:
+    tenant = Tenant.objects.filter(identifier=identifier).first()
+    if tenant is None:
+        raise CommandError(msg.UNKNOWN_TENANT.format(identifier=identifier))
+    return tenant
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV file of records into a tenant: rows are matched to existing records by "
+        "natural keys and created or updated. Every row is validated; if any is invalid, "
+        "nothing is written and every bad row is reported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("identifier", help="The tenant's identifier (its X-Tenant).")
+        parser.add_argument("model", help=f"One of: {', '.join(SPECS)}.")
+        parser.add_argument("file", type=Path, help="CSV file, UTF-8, first line = columns.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Show what each row would do (create, update, unchanged, reject); write nothing.",
+        )
+
+    def handle(self, *args, identifier, model, file, dry_run, verbosity, **options):
+        tenant = tenant_for(identifier)
+        try:
+            _, _, total = csv_import_open(resource=model, path=file)
+        except TransferError as error:
+            raise CommandError(str(error)) from error
+
+        list_rows = dry_run and verbosity >= 1
+        progress = Progress(total, f"Importing {model}", self.stderr._out)
+
+        def on_row(result):
+            if list_rows:
+                self.stdout.write(f"line {result.line}: {result.action} {result.label}")
+                for error in result.errors:
+                    self.stdout.write(f"    {error.column or 'row'}: {error.message}")
+            else:
+                progress.advance()
+
+        with tenant_context(tenant):
+            report = records_import_csv(resource=model, path=file, dry_run=dry_run, on_row=on_row)
+        if not list_rows:
+            progress.finish()
+
+        counts = report.counts
+        summary = (
+            f"{model}: {counts['create']} created, {counts['update']} updated, "
+            f"{counts['unchanged']} unchanged, {counts[REJECT]} rejected"
+        )
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{summary}. Nothing was written: fix the rows above.")
+        if dry_run:
+            self.stdout.write(f"{summary} (dry run: nothing was written).")
+        else:
+            self.stdout.write(self.style.SUCCESS(summary + "."))

@@ -1,0 +1,54 @@
+"""Reading import files: CSV (UTF-8, with or without the byte-order mark spreadsheets write)."""
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from academics.transfer import messages as msg
+
+
+class FileProblem(Exception):
+    """The file cannot be imported at all (missing, not UTF-8, no header)."""
+
+
+def check_csv(path: Path) -> tuple[list[str], int]:
+    """The header and the number of data rows, reading the whole file once so that a decoding
+    error is found before anything is written."""
+    if not path.is_file():
+        raise FileProblem(msg.FILE_MISSING.format(path=path))
+    header = None
+    rows = 0
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            for cells in csv.reader(handle):
+                if not any(cells):
+                    continue
+                if header is None:
+                    header = [c.strip() for c in cells]
+                else:
+                    rows += 1
+    except UnicodeDecodeError as error:
+        raise FileProblem(msg.FILE_NOT_UTF8.format(path=path, position=error.start)) from error
+    if header is None:
+        raise FileProblem(msg.FILE_EMPTY.format(path=path))
+    return header, rows
+
+
+def csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None]]:
+    """(line number, {column: trimmed cell}) for every data row; the cells are None when the
+    row's length differs from the header's (it cannot be read safely)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = None
+        last_line = 0
+        for cells in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if not any(cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            if len(cells) != len(header):
+                yield line, None
+                continue
+            yield line, {column: cell.strip() for column, cell in zip(header, cells, strict=True)}

@@ -1,0 +1,464 @@
+"""Importing rows of a resource: validate every row by the model rules, then upsert all of them,
+or write nothing at all.
+
+The rules are those of `academics.services.record_save` (`full_clean`: field validation, the
+model's `clean()`, its constraints), applied set-wise so that a large file costs a few queries
+per chunk of rows instead of several per row:
+
+- related records named by natural keys are looked up with one query per relation and chunk,
+  and attached to the instances, so `clean()` reads them without querying;
+- the records the rows update are found with one query per chunk;
+- `Model.clean_fields()` and `Model.clean()` run as they are, in Python;
+- check constraints are evaluated in Python (`rules`);
+- unique constraints: every model's unique constraint is the key its rows are matched by
+  (`Spec.keys`), so a row can only break one by repeating the key of an earlier row of the same
+  file, which is checked here; a concurrent writer is still caught by the database at insert.
+
+Rows are written with simple_history's bulk helpers, so every created or changed record gets
+its history entry, in one transaction that is rolled back if any row is invalid.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from academics.transfer import messages as msg
+from academics.transfer.rules import constraint_violations
+from academics.transfer.specs import Ref, Spec
+
+CHUNK_SIZE = 2000
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
+TEXT_FIELDS = (models.CharField, models.TextField)
+
+CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"line {self.line}" if self.line else "file"
+        return f"{where}, {self.column or 'row'}: {self.message}"
+
+
+@dataclass
+class RowResult:
+    line: int
+    action: str
+    label: str
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    resource: str
+    dry_run: bool
+    counts: Counter = field(default_factory=Counter)
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class _Row:
+    line: int
+    cells: dict[str, str] | None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    related: dict[str, models.Model | None] = field(default_factory=dict)
+    key: tuple | None = None
+    key_fields: tuple[str, ...] = ()
+    match: models.Model | None = None
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.setdefault(column, []).append(message)
+
+
+class RowImporter:
+    """Imports rows of one resource. Rows are `(line number, {column: text})`; the columns must
+    have been checked against the spec (`check_columns`)."""
+
+    def __init__(self, spec: Spec, columns: Iterable[str], *, change_reason: str = "", user=None):
+        self.spec = spec
+        self.model = spec.model
+        self.meta = spec.model._meta
+        self.columns = tuple(columns)
+        self.plain = [self.meta.get_field(name) for name in spec.fields if name in self.columns]
+        self.refs = [ref for ref in spec.refs if set(ref.column_names) & set(self.columns)]
+        self.fk_names = {ref.field for ref in spec.refs}
+        # Fields validated on a new record: everything a registrar could fill in. On an update,
+        # only the columns the file has (a missing column leaves the field as it is).
+        editable = {
+            f.name
+            for f in self.meta.concrete_fields
+            if f.editable and not f.primary_key and f.name not in self.fk_names
+        }
+        self.all_names = {f.name for f in self.meta.concrete_fields}
+        self.checked_on_create = editable | {f.name for f in self.plain}
+        self.checked_on_update = {f.name for f in self.plain}
+        self.change_reason = change_reason
+        self.user = user
+        self.seen: dict[tuple, int] = {}
+
+    # --- the whole run ---------------------------------------------------------------------
+
+    def run(
+        self,
+        rows: Iterable[tuple[int, dict[str, str]]],
+        *,
+        dry_run: bool = False,
+        chunk_size: int = CHUNK_SIZE,
+        on_row: Callable[[RowResult], None] | None = None,
+    ) -> ImportReport:
+        report = ImportReport(resource=self.spec.name, dry_run=dry_run)
+        try:
+            with transaction.atomic():
+                for chunk in _chunks(iter(rows), chunk_size):
+                    creates, updates = self._validate(chunk, report, on_row)
+                    if not dry_run and report.ok:
+                        self._write(creates, updates, report)
+                if dry_run or not report.ok:
+                    raise _Rollback
+                report.written = True
+        except _Rollback:
+            pass
+        return report
+
+    def _validate(self, chunk, report, on_row):
+        rows = [_Row(line=line, cells=cells) for line, cells in chunk]
+        readable = [row for row in rows if row.cells is not None]
+        for ref in self.refs:
+            self._resolve(ref, readable)
+        self._match(readable)
+        creates, updates = [], []
+        for row in rows:
+            if row.cells is None:
+                row.fail("", msg.ROW_LENGTH)
+                instance, action = None, REJECT
+            else:
+                instance, action = self._apply(row)
+            errors = [
+                RowError(row.line, column, message)
+                for column, messages in row.errors.items()
+                for message in messages
+            ]
+            report.counts[action] += 1
+            report.errors.extend(errors)
+            if action == CREATE:
+                creates.append(instance)
+            elif action == UPDATE:
+                updates.append(instance)
+            if on_row is not None:
+                on_row(RowResult(row.line, action, self._label(row), errors))
+        return creates, updates
+
+    def _write(self, creates, updates, report):
+        options = {"default_change_reason": self.change_reason, "default_user": self.user}
+        try:
+            with transaction.atomic():
+                if creates:
+                    bulk_create_with_history(creates, self.model, batch_size=1000, **options)
+                if updates:
+                    now = timezone.now()
+                    changed = set().union(*(u._transfer_changed for u in updates))
+                    for record in updates:
+                        record.updated_at = now
+                    bulk_update_with_history(
+                        updates,
+                        self.model,
+                        [*sorted(changed), "updated_at"],
+                        batch_size=1000,
+                        **options,
+                    )
+        except IntegrityError as error:
+            # Another writer took a unique value between our check and the insert.
+            report.errors.append(RowError(None, "", self._integrity_message(error)))
+
+    def _integrity_message(self, error: IntegrityError) -> str:
+        for constraint in self.meta.constraints:
+            if constraint.name in str(error):
+                return constraint.violation_error_message
+        return str(error).splitlines()[0]
+
+    # --- related records by natural key ------------------------------------------------------
+
+    def _resolve(self, ref: Ref, rows: list[_Row]) -> None:
+        """Attach to each row the record its `ref` columns name: one query per lookup field."""
+        fk = self.meta.get_field(ref.field)
+        related = fk.related_model
+        wanted: dict[str, set] = {}
+        picks: list[tuple[_Row, str, str, object]] = []
+        for row in rows:
+            column, lookup, value = self._ref_value(ref, row)
+            if value is None:
+                row.related[ref.field] = None
+                if not fk.null:
+                    row.fail(ref.column_names[0], fk.error_messages["null"])
+                continue
+            if lookup == "uuid":
+                try:
+                    value = uuid.UUID(value)
+                except ValueError:
+                    row.fail(column, msg.REFERENCE_INVALID.format(attribute=_words(column)))
+                    continue
+            elif ref.casefold:
+                value = value.lower()
+            wanted.setdefault(lookup, set()).add(value)
+            picks.append((row, column, lookup, value))
+
+        found: dict[tuple, list] = {}
+        for lookup, values in wanted.items():
+            queryset = related._default_manager.all()
+            path = lookup
+            if ref.casefold and lookup != "uuid":
+                queryset = queryset.annotate(_transfer_key=Lower(lookup))
+                path = "_transfer_key"
+            for record in queryset.filter(**{f"{path}__in": values}):
+                value = getattr(record, path)
+                scope = getattr(record, f"{ref.scope}_id") if ref.scope else None
+                found.setdefault((lookup, scope, value), []).append(record)
+
+        for row, column, lookup, value in picks:
+            scope = None
+            if ref.scope:
+                scope_record = row.related.get(ref.scope)
+                if scope_record is None:
+                    continue  # the scope itself is missing or invalid and reported already
+                scope = scope_record.pk
+            records = found.get((lookup, scope, value), [])
+            if len(records) == 1:
+                row.related[ref.field] = records[0]
+            elif records:
+                row.fail(
+                    column,
+                    msg.REFERENCE_AMBIGUOUS.format(
+                        model=related._meta.verbose_name, attribute=_words(column)
+                    ),
+                )
+            else:
+                row.fail(column, msg.REFERENCE_INVALID.format(attribute=_words(column)))
+
+    def _ref_value(self, ref: Ref, row: _Row) -> tuple[str, str, str | None]:
+        for column, lookup in ref.columns:
+            value = row.cells.get(column, "")
+            if value:
+                return column, lookup, value
+        return ref.column_names[0], ref.columns[0][1], None
+
+    # --- the records rows update -----------------------------------------------------------
+
+    def _match(self, rows: list[_Row]) -> None:
+        """Find, with one query per key alternative, the live record each row updates."""
+        by_alternative: dict[tuple[str, ...], list[_Row]] = {}
+        for row in rows:
+            for key_fields in self.spec.keys:
+                key = self._key(row, key_fields)
+                if key is not None:
+                    row.key, row.key_fields = key, key_fields
+                    by_alternative.setdefault(key_fields, []).append(row)
+                    break
+        for key_fields, matched_rows in by_alternative.items():
+            queryset = self.model._default_manager.all()
+            paths = []
+            for name in key_fields:
+                field_ = self.meta.get_field(name)
+                if name in self.spec.casefold:
+                    alias = f"_transfer_{name}"
+                    queryset = queryset.annotate(**{alias: Lower(name)})
+                    paths.append(alias)
+                else:
+                    paths.append(field_.attname)
+            condition = Q()
+            for position, path in enumerate(paths):
+                values = {row.key[position] for row in matched_rows}
+                part = Q(**{f"{path}__in": values - {None}})
+                if None in values:
+                    part |= Q(**{f"{path}__isnull": True})
+                condition &= part
+            existing: dict[tuple, list] = {}
+            for record in queryset.filter(condition):
+                existing.setdefault(tuple(getattr(record, p) for p in paths), []).append(record)
+            for row in matched_rows:
+                records = existing.get(row.key, [])
+                if len(records) > 1:
+                    row.fail("", msg.RECORD_AMBIGUOUS.format(model=self.meta.verbose_name))
+                elif records:
+                    row.match = records[0]
+
+    def _key(self, row: _Row, key_fields: tuple[str, ...]) -> tuple | None:
+        """The row's value of a key alternative, or None when a text part of it is blank."""
+        values = []
+        for name in key_fields:
+            if name in self.fk_names:
+                if name in row.errors or _ref_failed(self.spec, name, row):
+                    return None
+                record = row.related.get(name)
+                values.append(record.pk if record is not None else None)
+                continue
+            raw = row.cells.get(name, "")
+            if not raw:
+                return None
+            try:
+                value = self.meta.get_field(name).to_python(raw)
+            except ValidationError:
+                return None
+            values.append(value.lower() if name in self.spec.casefold else value)
+        return tuple(values)
+
+    # --- one row -----------------------------------------------------------------------------
+
+    def _apply(self, row: _Row) -> tuple[models.Model | None, str]:
+        """Put the row's values on its record (new or matched) and validate it."""
+        instance = row.match if row.match is not None else self.model()
+        adding = row.match is None
+        checked = self.checked_on_create if adding else self.checked_on_update
+        before = {} if adding else {f.attname: getattr(instance, f.attname) for f in self.plain}
+
+        for field_ in self.plain:
+            raw = row.cells.get(field_.name, "")
+            if not raw and (not field_.editable or (adding and field_.has_default())):
+                continue  # an empty cell keeps the default, and never blanks a uuid
+            setattr(instance, field_.attname, self._parse(field_, raw))
+        for ref in self.refs:
+            if ref.field in row.related:
+                if not adding:
+                    before[f"{ref.field}_id"] = getattr(instance, f"{ref.field}_id")
+                setattr(instance, ref.field, row.related[ref.field])
+
+        field_errors = {}
+        try:
+            instance.clean_fields(exclude=self.all_names - checked)
+        except ValidationError as error:
+            field_errors = error.message_dict
+            for name in field_errors:
+                # Leave no unparsed text behind for clean() to compare with dates or numbers.
+                setattr(instance, self.meta.get_field(name).attname, None)
+        for name, messages in field_errors.items():
+            for message in messages:
+                row.fail(self._column(name), message)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for name, messages in found.items():
+                for message in messages:
+                    row.fail(self._column(name), message)
+        invalid = set(field_errors) | {
+            ref.field for ref in self.refs if ref.field not in row.related
+        }
+        for name, messages in constraint_violations(instance, invalid).items():
+            for message in messages:
+                row.fail(self._column(name), message)
+
+        if row.key is not None:
+            first = self.seen.setdefault(row.key, row.line)
+            if first != row.line:
+                row.fail(
+                    self._column(row.key_fields[0]),
+                    msg.DUPLICATE_IN_FILE.format(model=self.meta.verbose_name, line=first),
+                )
+
+        if row.errors:
+            return None, REJECT
+        if adding:
+            return instance, CREATE
+        changed = {name for name, old in before.items() if not _same(old, getattr(instance, name))}
+        if not changed:
+            return None, UNCHANGED
+        instance._transfer_changed = {self.meta.get_field(n).name for n in changed}
+        return instance, UPDATE
+
+    def _parse(self, field_: models.Field, raw: str):
+        if raw == "":
+            if field_.null or not isinstance(field_, TEXT_FIELDS):
+                return None
+            return ""
+        if isinstance(field_, models.BooleanField):
+            word = raw.lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+        return raw
+
+    def _column(self, name: str) -> str:
+        if name == NON_FIELD_ERRORS:
+            return ""
+        if name in self.fk_names:
+            ref = next(r for r in self.spec.refs if r.field == name)
+            present = [c for c in ref.column_names if c in self.columns]
+            return (present or ref.column_names)[0]
+        return name
+
+    def _label(self, row: _Row) -> str:
+        names = self.spec.keys[0]
+        columns = []
+        for name in names:
+            if name in self.fk_names:
+                ref = next(r for r in self.spec.refs if r.field == name)
+                columns.extend(ref.column_names)
+            else:
+                columns.append(name)
+        cells = row.cells or {}
+        return " / ".join(cells[c] for c in columns if cells.get(c)) or "—"
+
+
+def _ref_failed(spec: Spec, name: str, row: _Row) -> bool:
+    ref = next(r for r in spec.refs if r.field == name)
+    return any(column in row.errors for column in ref.column_names)
+
+
+def _same(old, new) -> bool:
+    # A nullable text field holding "" and a file cell that is empty mean the same thing.
+    return old == new or (old in ("", None) and new in ("", None))
+
+
+def _words(column: str) -> str:
+    return column.replace("_", " ")
+
+
+def _chunks(iterator: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def check_columns(spec: Spec, header: list[str]) -> list[str]:
+    """What is wrong with a file's header, as messages (empty when it is fine)."""
+    problems = []
+    repeated = sorted(c for c, n in Counter(header).items() if n > 1)
+    if repeated:
+        problems.append(msg.DUPLICATE_COLUMNS.format(columns=", ".join(repeated)))
+    unknown = [c for c in header if c not in spec.columns]
+    if unknown:
+        problems.append(
+            msg.UNKNOWN_COLUMNS.format(
+                columns=", ".join(unknown), resource=spec.name, expected=", ".join(spec.columns)
+            )
+        )
+    missing = [" or ".join(group) for group in spec.required if not set(group) & set(header)]
+    if missing:
+        problems.append(msg.MISSING_COLUMNS.format(columns="; ".join(missing), resource=spec.name))
+    return problems
