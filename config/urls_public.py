@@ -1,10 +1,10 @@
 """Public schema URLs: platform endpoints only (platform admin, health). Tenant endpoints do not
 exist here."""
 
-from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import path, re_path
 
+from academics.admin import platform_site
 from academics.api.auth_views import TokenView
 from academics.api.transport import api_not_found, api_tenant_required
 from academics.api.urls import RESOURCES
@@ -19,7 +19,7 @@ def health(request):
 urlpatterns = [
     path("health", health, name="health"),
     path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
-    path("admin/", admin.site.urls),
+    path("admin/", platform_site.urls),
     # Keep last. Resource paths exist only in a tenant: without X-Tenant, say that it is
     # missing; any other /api path is a JSON 404.
     re_path(rf"^api/({'|'.join(RESOURCES)})(/.*)?$", api_tenant_required),

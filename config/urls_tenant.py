@@ -1,8 +1,8 @@
 """Tenant URLs: the registrar admin and the resource API of the request's tenant."""
 
-from django.contrib import admin
 from django.urls import include, path, re_path
 
+from academics.admin import registrar_site
 from academics.api.auth_views import MeView, TokenView
 from academics.api.transport import api_not_found
 from config.urls_public import health
@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("api/auth/me", MeView.as_view(), name="auth-me"),
     path("api/", include("academics.api.urls")),
-    path("admin/", admin.site.urls),
+    path("admin/", registrar_site.urls),
     # Keep last: any other /api path is a JSON 404, never an HTML page.
     re_path(r"^api(/.*)?$", api_not_found),
 ]

@@ -1,0 +1,198 @@
+"""The one base layer of the registrar admin: every record ModelAdmin inherits soft deletion with
+its protection, restore, history and service-backed saves from `RecordAdmin`, so the per-model
+classes only declare columns, filters and search fields."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from academics.services import (
+    DeletionProtected,
+    deletion_blockers,
+    deletion_protected_message,
+    record_restore,
+    record_save,
+    record_soft_delete,
+    records_soft_delete,
+)
+
+RECORD_READONLY_FIELDS = ("uuid", "created_at", "updated_at", "deleted_at")
+MSG_RESTORED = "Restored {count} {name}."
+MSG_RESTORE_FAILED = "{record} could not be restored: {errors}"
+MSG_NOTHING_TO_RESTORE = "None of the selected records is deleted."
+MSG_NOTHING_CHANGED = "Nothing was changed: {record}: {errors}"
+
+
+class RecordForm(forms.ModelForm):
+    """Runs every model rule, constraints included, while the form can still show the errors
+    on their fields."""
+
+    def _get_validation_exclusions(self):
+        # Constraint conditions read `deleted_at`, which is never on a form; Django silently
+        # skips a constraint whose condition names an excluded field (unique email, code...).
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("deleted_at")
+        return exclusions
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """Soft-deleted rows stay out of sight unless asked for; "No" is the default."""
+
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return (("no", "No"), ("yes", "Yes"))
+
+    def choices(self, changelist):
+        current = self.value() or "no"
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        return queryset.deleted() if self.value() == "yes" else queryset.live()
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def apply_all_or_nothing(modeladmin, request, records, operation) -> bool:
+    """Run `operation(record)` (a service call) on every record in one transaction: the first
+    rule broken rolls everything back and is reported, naming the record."""
+    with transaction.atomic():
+        for record in records:
+            try:
+                operation(record)
+            except ValidationError as error:
+                transaction.set_rollback(True)
+                modeladmin.message_user(
+                    request,
+                    MSG_NOTHING_CHANGED.format(record=record, errors=_error_text(error)),
+                    messages.ERROR,
+                )
+                return False
+    return True
+
+
+@admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+def delete_selected(modeladmin, request, queryset):
+    """Django's confirm-then-delete action; deletion protection turns into an error message."""
+    try:
+        return django_delete_selected(modeladmin, request, queryset)
+    except DeletionProtected as error:
+        modeladmin.message_user(request, error.message, messages.ERROR)
+        return None
+
+
+@admin.action(permissions=["change"], description="Restore selected %(verbose_name_plural)s")
+def restore_selected(modeladmin, request, queryset):
+    restored = 0
+    for record in queryset.deleted():
+        try:
+            record_restore(record=record)
+        except ValidationError as error:
+            modeladmin.message_user(
+                request,
+                MSG_RESTORE_FAILED.format(record=record, errors=_error_text(error)),
+                messages.ERROR,
+            )
+        else:
+            restored += 1
+    if restored:
+        opts = modeladmin.opts
+        name = opts.verbose_name if restored == 1 else opts.verbose_name_plural
+        modeladmin.message_user(
+            request, MSG_RESTORED.format(count=restored, name=name), messages.SUCCESS
+        )
+    elif not queryset.deleted().exists():
+        modeladmin.message_user(request, MSG_NOTHING_TO_RESTORE, messages.WARNING)
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Admin of a `RecordModel`: writes go through `academics.services`, deletes are soft and
+    protected like the API's, and the history page shows who changed what."""
+
+    form = RecordForm
+    actions = [delete_selected, restore_selected]
+    readonly_fields = RECORD_READONLY_FIELDS
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), DeletedFilter)
+
+    def get_queryset(self, request):
+        # All rows: DeletedFilter narrows the changelist; change and history pages of a deleted
+        # record stay reachable (read-only), so it can be inspected before restoring it.
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            queryset = queryset.live()
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_deleted:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_deleted:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        # Reverting would write an old version without the services' rules.
+        return True
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        record_save(record=obj)
+
+    def save_formset(self, request, form, formset, change):
+        for record in formset.save(commit=False):
+            record._history_user = request.user
+            record_save(record=record)
+        for record in formset.deleted_objects:
+            record_soft_delete(record=record)
+        formset.save_m2m()
+
+    def get_deleted_objects(self, objs, request):
+        """What a delete would remove: only the records themselves (soft deletion cascades
+        nothing), or DeletionProtected when live records depend on one of them."""
+        records = [record for record in objs if not record.is_deleted]
+        blockers = deletion_blockers(records)
+        for record in records:
+            if record.pk in blockers:
+                raise DeletionProtected(deletion_protected_message(record, blockers[record.pk]))
+        count = {self.opts.verbose_name_plural: len(records)}
+        return [str(record) for record in records], count, set(), []
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DeletionProtected as error:
+            self.message_user(request, error.message, messages.ERROR)
+            url = reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[object_id],
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+
+    def delete_model(self, request, obj):
+        record_soft_delete(record=obj)
+
+    def delete_queryset(self, request, queryset):
+        records_soft_delete(records=list(queryset.live()))

@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from academics.admin.base import RecordAdmin, RecordForm, apply_all_or_nothing
+from academics.admin.sites import registrar_site
+from academics.choices import CourseStatus
+from academics.models import Cohort, Course, Enrollment
+from academics.services import course_set_status
+
+MSG_COURSES_SET = "{count} course(s) are now {status}."
+
+
+class CourseEnrollmentInline(admin.TabularInline):
+    """Read-only: a course can hold thousands of enrollments, edited from their own list."""
+
+    model = Enrollment
+    form = RecordForm
+    fields = ("student", "cohort", "completion_status", "grade", "enrolled_at", "completed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("student", "cohort")
+
+
+def _set_status(modeladmin, request, queryset, status: CourseStatus):
+    courses = list(queryset.live())
+    if apply_all_or_nothing(
+        modeladmin, request, courses, lambda course: course_set_status(course=course, status=status)
+    ):
+        modeladmin.message_user(
+            request, MSG_COURSES_SET.format(count=len(courses), status=status.label.lower())
+        )
+
+
+@admin.action(permissions=["change"], description="Activate selected courses")
+def activate_courses(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, CourseStatus.ACTIVE)
+
+
+@admin.action(permissions=["change"], description="Archive selected courses")
+def archive_courses(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, CourseStatus.ARCHIVED)
+
+
+@admin.register(Course, site=registrar_site)
+class CourseAdmin(RecordAdmin):
+    list_display = ("name", "code", "institution", "organization", "status", "workload_hours")
+    list_filter = ("status", "institution", "area", "created_at")
+    list_select_related = ("institution", "organization")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("institution", "organization")
+    actions = [*RecordAdmin.actions, activate_courses, archive_courses]
+    inlines = [CourseEnrollmentInline]
+
+
+@admin.register(Cohort, site=registrar_site)
+class CohortAdmin(RecordAdmin):
+    list_display = ("code", "course", "institution", "modality", "start_date", "end_date")
+    list_filter = ("modality", "course__institution", "course", "start_date")
+    list_select_related = ("course__institution",)
+    search_fields = ("code", "course__name", "course__code")
+    autocomplete_fields = ("course",)
+
+    @admin.display(ordering="course__institution__name")
+    def institution(self, cohort):
+        return cohort.course.institution
