@@ -63,6 +63,29 @@ def test_cloned_and_migrated_schemas_have_the_same_tables(db):
     assert tables(cloned.schema_name) == tables(migrated.schema_name) == tables(TEMPLATE_SCHEMA)
 
 
+def test_cloned_schema_has_the_migrated_constraints_indexes_and_migration_records(db):
+    cloned = tenant_provision(identifier="clone-deep", name="Cloned", clone=True).tenant
+    migrated = tenant_provision(identifier="migrate-deep", name="Migrated", clone=False).tenant
+
+    def shape(schema):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname FROM pg_constraint c JOIN pg_namespace n "
+                "ON n.oid = c.connamespace WHERE n.nspname = %s",
+                [schema],
+            )
+            constraints = {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = %s", [schema])
+            indexes = {row[0] for row in cursor.fetchall()}
+            cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
+            migrations = set(cursor.fetchall())
+        return constraints, indexes, migrations
+
+    cloned_shape, migrated_shape = shape(cloned.schema_name), shape(migrated.schema_name)
+    assert "enrollment_grade_range" in cloned_shape[0]
+    assert cloned_shape == migrated_shape
+
+
 def test_cloned_schema_holds_no_records_of_the_template(db):
     cloned = tenant_provision(identifier="clean-clone", name="Clean", clone=True).tenant
     with tenant_context(cloned):

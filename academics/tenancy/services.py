@@ -1,5 +1,7 @@
 """Provisioning tenants: one code path for the command, the platform admin and the tests."""
 
+import os
+import subprocess
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
 from academics.tenancy.models import (
@@ -24,6 +25,8 @@ from academics.tenancy.models import (
 
 # A migrated schema holding no records; new tenants are copies of it.
 TEMPLATE_SCHEMA = "tenant_template"
+# The template's definition as SQL (pg_dump), read once per process; see _clone_template.
+_template_sql: str | None = None
 PROVISION_LOCK_KEY = 7_310_001  # any constant shared by every process that provisions
 
 
@@ -100,14 +103,11 @@ def _drop_schema(schema_name: str) -> None:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
 
 
-_template_checked = False
-
-
 def ensure_template_schema() -> None:
     """Create or migrate the template schema when it lags behind the code's migrations.
     Checked once per process: migrations do not change under a running process."""
-    global _template_checked
-    if _template_checked:
+    global _template_sql
+    if _template_sql is not None:
         return
     connection.set_schema(TEMPLATE_SCHEMA, include_public=True)
     if schema_exists(TEMPLATE_SCHEMA):
@@ -127,7 +127,39 @@ def ensure_template_schema() -> None:
             verbosity=0,
         )
         connection.set_schema_to_public()
-    _template_checked = True
+    _template_sql = _dump_template()
+
+
+def _dump_template() -> str:
+    """The template schema as one SQL script: tables, indexes, constraints and its few rows
+    (applied migrations, permissions). pg_dump ships with the pgserver wheel."""
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+    connection.ensure_connection()
+    info = connection.connection.info  # where this process is really connected
+    command = [
+        str(POSTGRES_BIN_PATH / "pg_dump"),
+        f"--schema={TEMPLATE_SCHEMA}",
+        "--inserts",
+        "--no-owner",
+        "--no-privileges",
+        "--no-comments",
+        f"--dbname={info.dbname}",
+        f"--username={info.user}",
+        f"--host={info.host}",
+        f"--port={info.port}",
+    ]
+    env = {**os.environ, "PGPASSWORD": info.password or ""}
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ProvisioningError(f"pg_dump of {TEMPLATE_SCHEMA} failed: {result.stderr.strip()}")
+    dump = result.stdout
+    # Session settings (search_path among them) would leak into the shared connection.
+    return "\n".join(
+        line
+        for line in dump.splitlines()
+        if not line.startswith(("SET ", "SELECT pg_catalog.set_config", "--"))
+    )
 
 
 def _table_names(schema_name: str) -> set[str]:
@@ -140,8 +172,13 @@ def _table_names(schema_name: str) -> set[str]:
 
 
 def _clone_template(schema_name: str) -> None:
+    """Create `schema_name` by replaying the template's SQL under the new name, in one
+    transaction; several times faster than running the migrations (bench/provision.py)."""
     ensure_template_schema()
-    CloneSchema().clone_schema(TEMPLATE_SCHEMA, schema_name, "DATA")
+    # The template's name appears in the script only as the schema qualifier.
+    script = _template_sql.replace(TEMPLATE_SCHEMA, schema_name)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(script)
     connection.set_schema_to_public()
     if _table_names(schema_name) != _table_names(TEMPLATE_SCHEMA):
         _drop_schema(schema_name)
