@@ -28,10 +28,21 @@ def check_csv(path: Path) -> tuple[list[str], int]:
                 else:
                     rows += 1
     except UnicodeDecodeError as error:
-        raise FileProblem(msg.FILE_NOT_UTF8.format(path=path, position=error.start)) from error
+        line = _first_undecodable_line(path)
+        raise FileProblem(msg.FILE_NOT_UTF8.format(path=path, line=line)) from error
     if header is None:
         raise FileProblem(msg.FILE_EMPTY.format(path=path))
     return header, rows
+
+
+def _first_undecodable_line(path: Path) -> int:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
 
 
 def csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None]]:

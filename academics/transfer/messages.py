@@ -4,10 +4,7 @@
 UNKNOWN_RESOURCE = "Unknown model {name!r}; expected one of: {choices}."
 UNKNOWN_TENANT = "Unknown tenant {identifier!r}."
 FILE_MISSING = "No such file: {path}."
-FILE_NOT_UTF8 = (
-    "{path} is not UTF-8 text (undecodable byte at position {position}); "
-    "save the spreadsheet as CSV UTF-8."
-)
+FILE_NOT_UTF8 = "{path} is not UTF-8 text (see line {line}); save the spreadsheet as CSV UTF-8."
 FILE_EMPTY = "{path} is empty: the first line must name the columns."
 UNKNOWN_COLUMNS = "Unknown column(s): {columns}. The columns of {resource} are: {expected}."
 MISSING_COLUMNS = "Missing column(s): {columns}; rows of {resource} are matched by them."
