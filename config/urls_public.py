@@ -20,8 +20,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("admin/", platform_site.urls),
-    # Keep last. Resource paths exist only in a tenant: without X-Tenant, say that it is
-    # missing; any other /api path is a JSON 404.
-    re_path(rf"^api/({'|'.join(RESOURCES)})(/.*)?$", api_tenant_required),
+    # Keep last. Resource paths (and auth/me) exist only in a tenant: without X-Tenant, say
+    # that it is missing; any other /api path is a JSON 404.
+    re_path(rf"^api/({'|'.join([*RESOURCES, 'auth/me'])})(/.*)?$", api_tenant_required),
     re_path(r"^api(/.*)?$", api_not_found),
 ]

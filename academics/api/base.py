@@ -49,24 +49,28 @@ class TextField(serializers.CharField):
             return None
         return value
 
+    def to_internal_value(self, data):
+        if not isinstance(data, str):  # no silent str(12): text must be sent as text
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 class DateAsTimestampField(serializers.DateField):
     """A date shown as a midnight-UTC timestamp (as DokStamp shows enrollment dates); accepts a
     date or, so that a client can send back what it read, a timestamp."""
 
     def to_internal_value(self, value):
-        if isinstance(value, str):
-            parsed = parse_date(value.strip()) if len(value.strip()) == 10 else None
-            if parsed is None:
-                try:
-                    stamp = parse_datetime(value.strip())
-                except ValueError:
-                    stamp = None
-                if stamp is not None:
-                    parsed = stamp.astimezone(datetime.UTC).date() if stamp.tzinfo else stamp.date()
-            if parsed is not None:
-                return parsed
-        self.fail("invalid", format="YYYY-MM-DD")
+        text = value.strip() if isinstance(value, str) else ""
+        try:
+            parsed = parse_date(text) if len(text) == 10 else None
+            stamp = None if parsed else parse_datetime(text)
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            parsed = stamp = None
+        if stamp is not None:
+            parsed = stamp.astimezone(datetime.UTC).date() if stamp.tzinfo else stamp.date()
+        if parsed is None:
+            self.fail("invalid", format="YYYY-MM-DD")
+        return parsed
 
     def to_representation(self, value):
         return None if value is None else f"{value.isoformat()}T00:00:00.000000Z"
