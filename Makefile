@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve lint format migrate bench clean-data
+.PHONY: run test serve lint format
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,9 +15,20 @@ $(STAMP): pyproject.toml
 ## Start the development server with the embedded database and a demo tenant.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0
-	$(BIN)/python manage.py migrate_schemas --tenant --executor parallel --verbosity 0
+	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Serve the app as in production: gunicorn, DEBUG off, static files by whitenoise.
+## SECRET_KEY comes from the environment, else from .data/secret_key (made once).
+serve: $(STAMP)
+	@mkdir -p .data
+	@test -s .data/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .data/secret_key
+	export DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}"; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0 && \
+	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0 && \
+	exec $(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py
 
 ## Run the whole test suite.
 test: $(STAMP)

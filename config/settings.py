@@ -49,6 +49,8 @@ DATABASES = {
         os.environ.get("DATABASE_URL"),
         data_dir=DATA_DIR / "postgres",
         test_name=os.environ.get("TEST_DATABASE_NAME"),
+        # Seconds a connection is kept for the next request (persistent connections).
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
     )
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
@@ -88,6 +90,8 @@ TENANT_DOMAIN_MODEL = "tenancy.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 ROOT_URLCONF = "config.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+# `migrate_schemas --executor multiprocessing` migrates this many schemas at once.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MIGRATION_PROCESSES", 2)
 # Seconds a tenant lookup (identifier or host name -> tenant) stays cached; saves invalidate it.
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 60)
 
