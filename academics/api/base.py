@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from academics.api import messages as api_msg
-from academics.api.lists import ContractFilterBackend, PagePagination
+from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
 from academics.api.wording import invalid, message_for, model_field_of, serializer_errors
 from academics.services import record_save, records_soft_delete
 
@@ -155,8 +155,16 @@ class ReadPlan:
                 self.columns.append(path)
         return layout
 
-    def rows(self, queryset) -> list[dict]:
-        return [self._from_row(self.layout, row) for row in queryset.values_list(*self.columns)]
+    def rows(self, queryset, extra: tuple[str, ...] = ()) -> list[dict]:
+        """The output dicts; `extra` annotations come along under their own names."""
+        rows = queryset.values_list(*self.columns, *extra)
+        if not extra:
+            return [self._from_row(self.layout, row) for row in rows]
+        width = len(self.columns)
+        return [
+            self._from_row(self.layout, row) | dict(zip(extra, row[width:], strict=True))
+            for row in rows
+        ]
 
     def _from_row(self, layout, row):
         out = {}
@@ -210,13 +218,15 @@ class RecordSerializer(serializers.ModelSerializer):
         return RecordSerializer._plans[cls]
 
     @classmethod
-    def rows(cls, queryset) -> list[dict]:
-        return cls.plan().rows(queryset)
+    def rows(cls, queryset, extra: tuple[str, ...] = ()) -> list[dict]:
+        return cls.plan().rows(queryset, extra)
 
     def to_representation(self, instance):
         return self.plan().one(instance)
 
     def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise invalid({api_settings.NON_FIELD_ERRORS_KEY: [api_msg.OBJECT]})
         try:
             return super().to_internal_value(data)
         except exceptions.ValidationError as error:
@@ -286,7 +296,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer_class().rows(page))
+        rows = self.get_serializer_class().rows(page, extra=(TOTAL,))
+        return self.get_paginated_response(rows)
 
     def retrieve(self, request, *args, **kwargs):
         return Response({"data": self.get_serializer(self.get_object()).data})

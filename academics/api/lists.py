@@ -5,6 +5,7 @@ import re
 
 import django_filters
 from django.db import models
+from django.db.models import Func, Subquery, Value
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
@@ -13,6 +14,8 @@ from academics.api.wording import attribute, invalid, message_for
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 100
+# The column that carries a list's total next to each row of its page.
+TOTAL = "_list_total"
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -95,28 +98,37 @@ def _positive_int(params, name, default, errors, maximum=None) -> int:
 
 class PagePagination(BasePagination):
     """`page` (from 1) and `per_page` (default 15, at most 100) with Laravel's `meta` block.
-    Costs one COUNT query, plus the page's query only when the page has rows."""
+
+    The total rides along with the page: the page query carries an uncorrelated
+    `(SELECT COUNT(1) ... same filters)` column, which PostgreSQL evaluates once, so a list
+    costs one statement (a separate COUNT only when the page is empty)."""
 
     def paginate_queryset(self, queryset, request, view=None):
         errors: dict[str, list[str]] = {}
-        page = _positive_int(request.query_params, "page", 1, errors)
-        per_page = _positive_int(
+        self.page = _positive_int(request.query_params, "page", 1, errors)
+        self.per_page = _positive_int(
             request.query_params, "per_page", DEFAULT_PER_PAGE, errors, maximum=MAX_PER_PAGE
         )
         if errors:
             raise invalid(errors)
-        total = queryset.count()
-        offset = (page - 1) * per_page
-        size = max(0, min(per_page, total - offset))
-        self.meta = {
-            "current_page": page,
-            "per_page": per_page,
-            "total": total,
-            "last_page": max(1, -(-total // per_page)),
-            "from": offset + 1 if size else None,
-            "to": offset + size if size else None,
-        }
-        return queryset[offset : offset + per_page] if size else queryset.none()
+        self.queryset = queryset
+        counted = queryset.order_by().annotate(**{TOTAL: Func(Value(1), function="COUNT")})
+        offset = (self.page - 1) * self.per_page
+        total = Subquery(counted.values(TOTAL), output_field=models.IntegerField())
+        return queryset.annotate(**{TOTAL: total})[offset : offset + self.per_page]
 
     def get_paginated_response(self, data):
-        return Response({"data": data, "meta": self.meta})
+        """`data`: the page's rows, each still holding the TOTAL column."""
+        total = data[0][TOTAL] if data else self.queryset.count()
+        for row in data:
+            del row[TOTAL]
+        offset = (self.page - 1) * self.per_page
+        meta = {
+            "current_page": self.page,
+            "per_page": self.per_page,
+            "total": total,
+            "last_page": max(1, -(-total // self.per_page)),
+            "from": offset + 1 if data else None,
+            "to": offset + len(data) if data else None,
+        }
+        return Response({"data": data, "meta": meta})

@@ -4,7 +4,6 @@ invalid.`. Messages a model field declares itself (e.g. the grade's) win."""
 
 from django import forms
 from rest_framework import exceptions, serializers
-from rest_framework.settings import api_settings
 
 from academics.api import messages as api_msg
 
@@ -79,8 +78,6 @@ def message_for(code, name, field, default, model_field=None) -> str:
 
 
 def serializer_errors(serializer, detail) -> dict:
-    if not isinstance(detail, dict):
-        return {api_settings.NON_FIELD_ERRORS_KEY: [api_msg.OBJECT]}
     model = serializer.Meta.model
     errors = {}
     for name, problems in detail.items():
