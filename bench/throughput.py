@@ -1,0 +1,390 @@
+"""Served throughput of the API against the floor, at several concurrency levels.
+
+Usage: .venv/bin/python bench/throughput.py [--size 10000] [--duration 10] [--concurrency 1,8,32]
+
+Starts the project under gunicorn exactly as `make serve` does (config/gunicorn.conf.py, DEBUG
+off), with a tenant holding --size enrollments, and drives it with wrk from a separate process
+over loopback for `GET /api/enrollments?per_page=15`, `GET /api/enrollments/{uuid}` and
+`POST /api/enrollments`. Then it serves bench/floor_app.py (no Django, one SQL query,
+json.dumps) under the same gunicorn settings and drives its list the same way. Prints
+requests/s, p50/p99 latency and errors for each, and the app/floor ratio on the list.
+Needs wrk (Debian package `wrk`).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+TENANT = "bench-throughput"
+COURSES = 10
+COURSES_PER_STUDENT = 4
+
+
+def build_tenant(size: int):
+    """The bench tenant with exactly `size` enrollments (bulk inserted: the data is generated
+    valid; the rules are not what is measured here)."""
+    from django_tenants.utils import tenant_context
+
+    from academics.choices import CourseStatus
+    from academics.models import Cohort, Course, Enrollment, Institution, Student
+    from academics.tenancy.services import tenant_provision
+
+    tenant = tenant_provision(identifier=TENANT, name="Throughput bench").tenant
+    with tenant_context(tenant):
+        if Enrollment.all_objects.count() == size and Course.objects.count() == COURSES:
+            return tenant
+        for model in (Enrollment, Cohort, Student, Course, Institution):
+            model.all_objects.all().delete()
+        institution = Institution.objects.create(name="Bench University", country="BR")
+        courses = Course.objects.bulk_create(
+            Course(
+                institution=institution,
+                code=f"B-{n}",
+                name=f"Bench course {n}",
+                status=CourseStatus.ACTIVE,
+            )
+            for n in range(COURSES)
+        )
+        cohorts = Cohort.objects.bulk_create(
+            Cohort(course=course, code=f"{course.code}-2024") for course in courses
+        )
+        student_count = -(-size // COURSES_PER_STUDENT)
+        students = Student.objects.bulk_create(
+            (
+                Student(
+                    name=f"Student {n}",
+                    email=f"s{n}@bench.example.edu",
+                    date_of_birth=date(2000, 1, 1),
+                )
+                for n in range(student_count)
+            ),
+            batch_size=2000,
+        )
+        enrollments = (
+            Enrollment(
+                student=student,
+                course=courses[(n + k) % COURSES],
+                cohort=cohorts[(n + k) % COURSES],
+                enrolled_at=date(2024, 2, 1),
+            )
+            for n, student in enumerate(students)
+            for k in range(COURSES_PER_STUDENT)
+        )
+        Enrollment.objects.bulk_create(list(enrollments)[:size], batch_size=2000)
+    return tenant
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(target: str, port: int, extra_env: dict, workers: int | None):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key"),
+        "API_RATE_LIMIT": "100000000/min",
+        "BIND": f"127.0.0.1:{port}",
+        **extra_env,
+    }
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            target,
+            "--config",
+            str(ROOT / "config" / "gunicorn.conf.py"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).read()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode()[-2000:])
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError(f"{target} did not answer on port {port}")
+
+
+def stop(process) -> None:
+    process.terminate()
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def lua_headers(token: str) -> str:
+    return (
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+        f'wrk.headers["X-Tenant"] = "{TENANT}"\n'
+        'wrk.headers["Accept"] = "application/json"\n'
+    )
+
+
+def lua_cycle(method: str, items: list[str], threads: int, body: bool) -> str:
+    """A wrk script sending `items` in turn (paths, or JSON bodies), each thread its own share,
+    so that no POST repeats another's enrollment."""
+    table = ",".join(json.dumps(item) for item in items)
+    send = (
+        'wrk.format("POST", "/api/enrollments", nil, items[i])'
+        if body
+        else 'wrk.format("GET", items[i])'
+    )
+    return f"""
+local items = {{{table}}}
+local thread_id = 0
+function setup(thread) thread:set("id", thread_id); thread_id = thread_id + 1 end
+local n = 0
+function request()
+  local i = ((n * {threads} + id) % #items) + 1
+  n = n + 1
+  return {send}
+end
+"""
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(url: str, script: str, concurrency: int, duration: int) -> dict:
+    threads = min(concurrency, 2)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{concurrency}",
+                f"-d{duration}s",
+                "--latency",
+                "-s",
+                handle.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+
+    def latency(percent):
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * UNITS[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    socket_error_count = (
+        sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1))) if socket_errors else 0
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0) + socket_error_count,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="enrollments in the tenant")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--concurrency", default="1,8,32", help="comma-separated levels")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument(
+        "--drop",
+        action="store_true",
+        help="drop the bench tenant at the end (default: keep it for the next run)",
+    )
+    args = parser.parse_args()
+    levels = [int(level) for level in args.concurrency.split(",")]
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from academics.models import Enrollment, Student
+    from academics.tenancy.clients import api_client_create
+
+    tenant = build_tenant(args.size)
+    issued = api_client_create(tenant=tenant, name="throughput bench")
+    with tenant_context(tenant):
+        enrollment_uuids = [
+            str(u) for u in Enrollment.objects.values_list("uuid", flat=True)[:1000]
+        ]
+        pairs = [
+            (str(student), str(course))
+            for student, course in _unenrolled_pairs(Student, Enrollment, limit=50_000)
+        ]
+    connection.ensure_connection()
+    info = connection.connection.info
+    floor_env = {
+        "FLOOR_DSN": f"host={info.host} port={info.port} dbname={info.dbname} user={info.user}"
+        + (f" password={info.password}" if info.password else ""),
+        "FLOOR_SCHEMA": tenant.schema_name,
+    }
+    connection.close()
+
+    results: list[tuple[str, int, dict]] = []
+    port = free_port()
+    app = start_server("config.wsgi:application", port, {}, args.workers)
+    try:
+        token = _token(port, issued.client_id, issued.client_secret)
+        headers = lua_headers(token)
+        base = f"http://127.0.0.1:{port}"
+        bodies = [
+            json.dumps({"student_uuid": s, "course_uuid": c, "enrolled_at": "2024-03-01"})
+            for s, c in pairs
+        ]
+        for level in levels:
+            threads = min(level, 2)
+            results.append(
+                (
+                    "GET list",
+                    level,
+                    run_wrk(f"{base}/api/enrollments?per_page=15", headers, level, args.duration),
+                )
+            )
+            results.append(
+                (
+                    "GET one",
+                    level,
+                    run_wrk(
+                        base,
+                        headers
+                        + lua_cycle(
+                            "GET",
+                            [f"/api/enrollments/{u}" for u in enrollment_uuids],
+                            threads,
+                            body=False,
+                        ),
+                        level,
+                        args.duration,
+                    ),
+                )
+            )
+            post_headers = headers + 'wrk.headers["Content-Type"] = "application/json"\n'
+            results.append(
+                (
+                    "POST",
+                    level,
+                    run_wrk(
+                        base,
+                        post_headers + lua_cycle("POST", bodies, threads, body=True),
+                        level,
+                        args.duration,
+                    ),
+                )
+            )
+            bodies = bodies[len(bodies) // len(levels) :]  # never repeat a pair across levels
+    finally:
+        stop(app)
+        _forget_posted(tenant)
+
+    port = free_port()
+    floor = start_server("bench.floor_app:application", port, floor_env, args.workers)
+    try:
+        for level in levels:
+            results.append(
+                (
+                    "floor list",
+                    level,
+                    run_wrk(f"http://127.0.0.1:{port}/", "", level, args.duration),
+                )
+            )
+    finally:
+        stop(floor)
+        issued.client.application.delete()  # the client goes with its application
+        if args.drop:
+            _drop_tenant(tenant)
+
+    print(f"{args.size} enrollments, {args.duration}s per run, wrk on loopback")
+    print(f"{'endpoint':<12} {'conc':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, level, figures in results:
+        print(
+            f"{name:<12} {level:>5} {figures['rps']:>9.1f} {figures['p50']:>8.2f} "
+            f"{figures['p99']:>8.2f} {figures['errors']:>7}"
+        )
+    app_list = {level: f for name, level, f in results if name == "GET list"}
+    floor_list = {level: f for name, level, f in results if name == "floor list"}
+    for level in levels:
+        ratio = app_list[level]["rps"] / floor_list[level]["rps"]
+        print(f"list app/floor at concurrency {level}: {ratio:.0%}")
+    best = max(f["rps"] for f in app_list.values()) / max(f["rps"] for f in floor_list.values())
+    errors = sum(f["errors"] for _, _, f in results)
+    print(
+        f"list app/floor at best concurrency: {best:.0%} (target >= 40%), errors: {errors} (target 0)"
+    )
+
+
+def _unenrolled_pairs(student_model, enrollment_model, limit: int):
+    from academics.models import Course
+
+    courses = list(Course.objects.values_list("id", "uuid"))
+    taken = set(enrollment_model.objects.values_list("student_id", "course_id"))
+    for student_id, student_uuid in student_model.objects.values_list("id", "uuid").iterator():
+        for course_id, course_uuid in courses:
+            if (student_id, course_id) not in taken:
+                yield student_uuid, course_uuid
+                limit -= 1
+                if limit == 0:
+                    return
+
+
+def _token(port: int, client_id: str, secret: str) -> str:
+    data = f"grant_type=client_credentials&client_id={client_id}&client_secret={secret}".encode()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/oauth/token", data=data) as response:
+        return json.loads(response.read())["access_token"]
+
+
+def _drop_tenant(tenant) -> None:
+    from django.db import connection
+
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+    tenant.delete()
+
+
+def _forget_posted(tenant) -> None:
+    """Remove what the POST runs created, so the next run starts from the same state."""
+    from django_tenants.utils import tenant_context
+
+    from academics.models import Enrollment
+
+    with tenant_context(tenant):
+        Enrollment.all_objects.filter(cohort__isnull=True).delete()
+
+
+if __name__ == "__main__":
+    main()

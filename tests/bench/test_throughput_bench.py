@@ -1,0 +1,38 @@
+"""bench/throughput.py runs at a tiny size against the test database, so it cannot rot."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from academics.tenancy.models import Tenant
+from tests.bench.test_provision_bench import ROOT, env_for_test_database
+
+
+@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed (apt-get install wrk)")
+def test_throughput_bench_prints_app_and_floor(tenant_a):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "throughput.py"),
+            "--size",
+            "40",
+            "--duration",
+            "1",
+            "--concurrency",
+            "2",
+            "--workers",
+            "1",
+            "--drop",
+        ],
+        env=env_for_test_database(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for line in ("GET list", "GET one", "POST", "floor list", "list app/floor at best"):
+        assert line in result.stdout
+    assert "errors: 0" in result.stdout
+    assert not Tenant.objects.filter(identifier="bench-throughput").exists()
