@@ -122,9 +122,9 @@ def start_server(target: str, port: int, extra_env: dict, workers: int | None):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).read()
             return process
-        except OSError:
+        except OSError as error:
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()[-2000:])
+                raise RuntimeError(process.stderr.read().decode()[-2000:]) from error
             time.sleep(0.3)
     process.terminate()
     raise RuntimeError(f"{target} did not answer on port {port}")
@@ -343,7 +343,8 @@ def main() -> None:
     best = max(f["rps"] for f in app_list.values()) / max(f["rps"] for f in floor_list.values())
     errors = sum(f["errors"] for _, _, f in results)
     print(
-        f"list app/floor at best concurrency: {best:.0%} (target >= 40%), errors: {errors} (target 0)"
+        f"list app/floor at best concurrency: {best:.0%} (target >= 40%), "
+        f"errors: {errors} (target 0)"
     )
 
 
