@@ -1,0 +1,591 @@
+"""A thousand tenants on one database: what grows with the number of tenants, and what must not.
+
+Usage: .venv/bin/python bench/many_tenants.py [--tenants N] [--requests M] [--keep]
+
+Provisions N tenants (`many-<run>-<n>`), each with a small data set (1 institution, 2 courses,
+5 students, 10 enrollments, inserted in bulk) and a read-only API client with a bearer token, and
+measures, each against its target:
+
+(a) latency of `GET /api/enrollments?per_page=15` for one tenant, served by gunicorn (one sync
+    worker, DEBUG off, throttling out of the way) and driven over loopback by M sequential
+    requests, when that is the only bench tenant and again once all N exist;
+(b) `migrate_schemas --tenant --executor multiprocessing` over every tenant, with nothing to
+    migrate and with one new migration (two cheap SQL steps). That migration lives in a
+    temporary copy of the migrations package outside the tree, seen only by that command; its
+    table and its django_migrations rows are removed afterwards in every schema;
+(c) resident memory of one gunicorn worker after serving one tenant vs after serving 100
+    different tenants (and, for information, the private memory of its PostgreSQL backend).
+
+Everything it created is removed at the end unless --keep is given. Uses DATABASE_URL when set,
+otherwise the embedded database.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+LIST_PATH = "/api/enrollments?per_page=15"
+LATENCY_RATIO_TARGET = 1.2
+MEMORY_RATIO_TARGET = 2.0
+SERVER_START_SECONDS = 90
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr, the figures to stdout."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class BenchTenant:
+    pk: int
+    identifier: str
+    schema_name: str
+    token: str
+
+
+# --- provisioning -------------------------------------------------------------------------------
+
+
+def _seed_records(tenant) -> None:
+    """The small data set, in bulk: validation and history are not what is measured here."""
+    from django_tenants.utils import tenant_context
+
+    from academics.choices import CourseStatus
+    from academics.models import Course, Enrollment, Institution, Student
+
+    with tenant_context(tenant):
+        (institution,) = Institution.objects.bulk_create(
+            [Institution(name=f"{tenant.name} University", country="Portugal")]
+        )
+        courses = Course.objects.bulk_create(
+            Course(
+                institution=institution,
+                code=f"C{n}",
+                name=f"Course {n}",
+                status=CourseStatus.ACTIVE,
+            )
+            for n in range(2)
+        )
+        students = Student.objects.bulk_create(
+            Student(
+                name=f"Student {n}",
+                email=f"student{n}@{tenant.identifier}.example",
+                date_of_birth=date(2000, 1, 1) + timedelta(days=n),
+            )
+            for n in range(5)
+        )
+        Enrollment.objects.bulk_create(
+            Enrollment(student=student, course=course, enrolled_at=date(2025, 9, 1))
+            for student in students
+            for course in courses
+        )
+
+
+def _issue_token(client) -> str:
+    """A bearer token stored as django-oauth-toolkit stores it (checksum only), without a
+    round trip through the token endpoint."""
+    from django.utils import timezone
+    from oauth2_provider.generators import generate_client_secret
+    from oauth2_provider.models import AccessToken, set_token_value
+
+    raw = generate_client_secret()
+    token = AccessToken(
+        application=client.application,
+        expires=timezone.now() + timedelta(hours=12),
+        scope=client.scopes,
+    )
+    set_token_value(token, raw)
+    token.save()
+    return raw
+
+
+def provision(identifier: str) -> BenchTenant:
+    from django.test import override_settings
+
+    from academics.tenancy.clients import api_client_create
+    from academics.tenancy.services import tenant_provision
+
+    tenant = tenant_provision(identifier=identifier, name=identifier).tenant
+    _seed_records(tenant)
+    # The secret is never used; hashing it with the production hasher would cost ~0.5 s each.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        issued = api_client_create(tenant=tenant, name="many-tenants bench", read_only=True)
+    return BenchTenant(tenant.pk, identifier, tenant.schema_name, _issue_token(issued.client))
+
+
+def cleanup(tenants: list[BenchTenant]) -> None:
+    from django.db import connection
+    from oauth2_provider.models import Application
+
+    from academics.tenancy.models import Tenant
+
+    connection.set_schema_to_public()
+    pks = [t.pk for t in tenants]
+    for start in range(0, len(pks), 200):
+        chunk = pks[start : start + 200]
+        Application.objects.filter(api_client__tenant__in=chunk).delete()  # tokens, clients
+    for number, tenant in enumerate(tenants, 1):
+        # One schema per statement: dropping many at once can exhaust the lock table.
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+        if number % 200 == 0:
+            log(f"  dropped {number} schemas")
+    for start in range(0, len(pks), 200):
+        Tenant.objects.filter(pk__in=pks[start : start + 200]).delete()  # and their domains
+
+
+# --- serving ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn as `make serve` runs it, with one sync worker, on a free loopback port."""
+
+    def __init__(self, app_name: str):
+        self.port = _free_port()
+        self.app_name = app_name
+        # Closed by stop(); the server outlives this method.
+        self.log_file = tempfile.NamedTemporaryFile(prefix="many-tenants-", suffix=".log")  # noqa: SIM115
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_MAX_REQUESTS": "0",  # no worker recycling in the middle of a measurement
+            "API_RATE_LIMIT": "100000000/min",
+            "LOG_LEVEL": "WARNING",
+            "PGAPPNAME": app_name,  # finds the worker's PostgreSQL backend in pg_stat_activity
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--config",
+                "config/gunicorn.conf.py",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early:\n{self.log_tail()}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/health")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn was not healthy after {SERVER_START_SECONDS} s")
+
+    def log_tail(self) -> str:
+        return Path(self.log_file.name).read_text(errors="replace")[-3000:]
+
+    def worker(self):
+        import psutil
+
+        (worker,) = psutil.Process(self.process.pid).children()
+        return worker
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+
+@contextmanager
+def serving(app_name: str):
+    server = Server(app_name)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def get_list(server: Server, tenant: BenchTenant, count: int) -> list[float]:
+    """`count` sequential GETs of the enrollment list; seconds per request. The connection asks
+    for keep-alive; gunicorn's sync worker closes it after each response, and http.client
+    reconnects, so each figure includes a loopback connect."""
+    headers = {
+        "Authorization": f"Bearer {tenant.token}",
+        "X-Tenant": tenant.identifier,
+        "Accept": "application/json",
+        "Connection": "keep-alive",
+    }
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    seconds = []
+    try:
+        for _ in range(count):
+            started = time.perf_counter()
+            connection.request("GET", LIST_PATH, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            seconds.append(time.perf_counter() - started)
+            if response.status != 200:
+                raise RuntimeError(f"{tenant.identifier}: HTTP {response.status} {body[:300]!r}")
+    finally:
+        connection.close()
+    if len(json.loads(body)["data"]) != 10:
+        raise RuntimeError(f"{tenant.identifier}: expected its 10 enrollments, got {body[:300]!r}")
+    return seconds
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@dataclass
+class Latency:
+    p50_ms: float
+    p99_ms: float
+
+
+def measure_latency(tenant: BenchTenant, requests: int, run: str) -> Latency:
+    with serving(f"many-tenants-{run}-latency") as server:
+        get_list(server, tenant, max(10, requests // 10))  # warm up caches and the connection
+        seconds = get_list(server, tenant, requests)
+    return Latency(percentile(seconds, 0.5) * 1000, percentile(seconds, 0.99) * 1000)
+
+
+# --- memory -------------------------------------------------------------------------------------
+
+
+def _backend_private_mb(app_name: str) -> float | None:
+    """Private (unshared) memory of the PostgreSQL backend serving the worker, when visible."""
+    import psutil
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s "
+            "ORDER BY backend_start DESC LIMIT 1",
+            [app_name],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    try:
+        return psutil.Process(row[0]).memory_full_info().uss / 2**20
+    except (psutil.AccessDenied, psutil.NoSuchProcess):
+        return None
+
+
+@dataclass
+class Memory:
+    tenants: int
+    one_mb: float
+    many_mb: float
+    backend_one_mb: float | None
+    backend_many_mb: float | None
+
+
+def measure_memory(tenants: list[BenchTenant], requests: int, per_tenant: int, run: str) -> Memory:
+    app_name = f"many-tenants-{run}-memory"
+    with serving(app_name) as server:
+        worker = server.worker()
+        get_list(server, tenants[0], requests)
+        one = worker.memory_info().rss / 2**20
+        backend_one = _backend_private_mb(app_name)
+        for number, tenant in enumerate(tenants, 1):
+            get_list(server, tenant, per_tenant)
+            if number % 25 == 0:
+                rss = worker.memory_info().rss / 2**20
+                log(f"  served {number} tenants, worker RSS {rss:.1f} MB")
+        many = worker.memory_info().rss / 2**20
+        backend_many = _backend_private_mb(app_name)
+        if server.worker().pid != worker.pid:
+            raise RuntimeError("the gunicorn worker was replaced during the measurement")
+    return Memory(len(tenants), one, many, backend_one, backend_many)
+
+
+# --- migrations ---------------------------------------------------------------------------------
+
+MIGRATION_TEMPLATE = '''"""Temporary (bench/many_tenants.py): two cheap steps in every tenant."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("academics", "{leaf}")]
+    operations = [
+        migrations.RunSQL(
+            "CREATE TABLE {table} (id bigint PRIMARY KEY, note text)", "DROP TABLE {table}"
+        ),
+        migrations.RunSQL("CREATE INDEX {table}_note ON {table} (note)", migrations.RunSQL.noop),
+    ]
+'''
+
+
+def _tenant_count() -> int:
+    from django.conf import settings
+    from django.db import connection
+
+    from academics.tenancy.models import Tenant
+
+    connection.set_schema_to_public()
+    return Tenant.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).count()
+
+
+MIGRATE_COMMAND = [sys.executable, "manage.py", "migrate_schemas", "--tenant"]
+
+
+def _migrate_seconds(env: dict) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [*MIGRATE_COMMAND, "--executor", "multiprocessing", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"migrate_schemas failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+        )
+    return seconds
+
+
+@contextmanager
+def pending_migration(run: str):
+    """Settings under which `academics` has one more migration than the tree: a copy of its
+    migrations package plus the new one, in a temporary folder. The tree is never touched, so
+    nobody else's test run can see the migration. Yields the environment for the command and a
+    function counting the schemas the migration has reached."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    (leaf,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("academics")
+    package, name, table = (
+        f"many_tenants_migrations_{run}",
+        f"9000_bench_{run}",
+        f"bench_many_{run}",
+    )
+    folder = Path(tempfile.mkdtemp(prefix="many-tenants-"))
+    try:
+        (folder / package).mkdir()
+        for source in (ROOT / "academics" / "migrations").glob("*.py"):
+            shutil.copy(source, folder / package / source.name)
+        (folder / package / f"{name}.py").write_text(
+            MIGRATION_TEMPLATE.format(leaf=leaf[1], table=table)
+        )
+        (folder / f"many_tenants_settings_{run}.py").write_text(
+            "from config.settings import *  # noqa: F403\n\n"
+            f"MIGRATION_MODULES = {{'academics': '{package}'}}\n"
+        )
+
+        def applied_in() -> int:
+            """Schemas that hold the new migration's table."""
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename = %s", [table])
+                return cursor.fetchone()[0]
+
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": f"many_tenants_settings_{run}",
+            "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)]),
+        }
+        yield environment, applied_in
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT schemaname FROM pg_tables WHERE tablename = %s", [table])
+            for (schema,) in cursor.fetchall():
+                cursor.execute(f'DROP TABLE IF EXISTS "{schema}"."{table}"')
+            cursor.execute("SELECT schemaname FROM pg_tables WHERE tablename = 'django_migrations'")
+            for (schema,) in cursor.fetchall():
+                cursor.execute(
+                    f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
+                    ["academics", name],
+                )
+
+
+@dataclass
+class Migrations:
+    tenants: int
+    nothing_s: float
+    one_new_s: float
+
+
+def measure_migrations(run: str) -> Migrations:
+    tenants = _tenant_count()
+    log(f"  migrate_schemas over {tenants} tenants, nothing to migrate")
+    nothing = _migrate_seconds(dict(os.environ))
+    log(f"  {nothing:.1f} s; now with one new migration")
+    with pending_migration(run) as (env, applied_in):
+        one_new = _migrate_seconds(env)
+        if applied_in() != tenants:
+            raise RuntimeError(f"the new migration reached {applied_in()} of {tenants} tenants")
+    return Migrations(tenants, nothing, one_new)
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def report(args, run, provision_s, alone, crowded, memory, migrations) -> None:
+    from django.db import connection
+
+    connection.ensure_connection()
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    ratio = crowded.p50_ms / alone.p50_ms
+    growth = memory.many_mb / memory.one_mb
+
+    def verdict(ok: bool) -> str:
+        return "yes" if ok else "NO"
+
+    def mb(value: float | None) -> str:
+        return f"{value:.1f} MB" if value is not None else "n/a"
+
+    n = args.tenants
+    rows = [
+        ("provisioning (tenant, records, client)", f"{provision_s / n:.3f} s/tenant", "", ""),
+        ("(a) p50, 1 bench tenant", f"{alone.p50_ms:.2f} ms", "", ""),
+        (f"(a) p50, {n} bench tenants", f"{crowded.p50_ms:.2f} ms", "", ""),
+        (
+            "(a) p50 ratio",
+            f"{ratio:.2f}x",
+            f"<= {LATENCY_RATIO_TARGET}x",
+            verdict(ratio <= LATENCY_RATIO_TARGET),
+        ),
+        ("(a) p99, 1 bench tenant", f"{alone.p99_ms:.2f} ms", "", ""),
+        (f"(a) p99, {n} bench tenants", f"{crowded.p99_ms:.2f} ms", "", ""),
+        (
+            f"(b) migrate, nothing to do ({migrations.tenants} tenants)",
+            f"{migrations.nothing_s:.1f} s",
+            f"{migrations.nothing_s / migrations.tenants:.3f} s/tenant",
+            "",
+        ),
+        (
+            f"(b) migrate, one new migration ({migrations.tenants} tenants)",
+            f"{migrations.one_new_s:.1f} s",
+            f"{migrations.one_new_s / migrations.tenants:.3f} s/tenant",
+            "",
+        ),
+        ("(c) worker RSS after 1 tenant", mb(memory.one_mb), "", ""),
+        (f"(c) worker RSS after {memory.tenants} tenants", mb(memory.many_mb), "", ""),
+        (
+            "(c) worker RSS growth",
+            f"{growth:.2f}x",
+            f"<= {MEMORY_RATIO_TARGET}x",
+            verdict(growth <= MEMORY_RATIO_TARGET),
+        ),
+        ("    its PostgreSQL backend, after 1 tenant", mb(memory.backend_one_mb), "private", ""),
+        (
+            f"    its PostgreSQL backend, after {memory.tenants} tenants",
+            mb(memory.backend_many_mb),
+            "private",
+            "",
+        ),
+    ]
+    print(
+        f"many_tenants run {run}: {n} tenants, {args.requests} requests per latency figure, "
+        f"database {connection.settings_dict['NAME']} on {connection.connection.info.host}, "
+        f"{os.cpu_count()} cores, load average {load}"
+    )
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    header = ("figure", "measured", "target / note", "met")
+    print("  ".join(f"{title:<{width}}" for title, width in zip(header, [*widths, 3], strict=True)))
+    for row in rows:
+        print(
+            "  ".join(
+                f"{cell:<{width}}" for cell, width in zip(row, [*widths, 3], strict=True)
+            ).rstrip()
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=1000, help="bench tenants to provision")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per latency figure")
+    parser.add_argument("--memory-tenants", type=int, default=100, help="tenants served in (c)")
+    parser.add_argument(
+        "--memory-requests", type=int, default=10, help="requests per tenant in (c)"
+    )
+    parser.add_argument("--keep", action="store_true", help="leave the tenants in place")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from academics.tenancy.services import ensure_template_schema
+
+    ensure_template_schema()  # a one-off cost, outside the measurement
+    run = uuid.uuid4().hex[:6]
+    tenants: list[BenchTenant] = []
+    try:
+        tenants.append(provision(f"many-{run}-0"))
+        log(f"run {run}: (a) latency with one bench tenant")
+        alone = measure_latency(tenants[0], args.requests, run)
+
+        log(f"provisioning {args.tenants - 1} more tenants")
+        started = time.perf_counter()
+        for number in range(1, args.tenants):
+            tenants.append(provision(f"many-{run}-{number}"))
+            if number % 100 == 0:
+                log(f"  {number} provisioned, {time.perf_counter() - started:.0f} s")
+        provision_s = (time.perf_counter() - started) / max(1, args.tenants - 1) * args.tenants
+
+        log(f"(a) latency with {args.tenants} bench tenants")
+        crowded = measure_latency(tenants[0], args.requests, run)
+        log(f"(c) memory, 1 tenant then {min(args.memory_tenants, len(tenants))} tenants")
+        memory = measure_memory(
+            tenants[: args.memory_tenants], args.requests, args.memory_requests, run
+        )
+        log("(b) migrations")
+        migrations = measure_migrations(run)
+    finally:
+        if args.keep:
+            log(f"kept {len(tenants)} tenants many-{run}-*")
+        else:
+            log(f"cleaning up {len(tenants)} tenants")
+            cleanup(tenants)
+    report(args, run, provision_s, alone, crowded, memory, migrations)
+
+
+if __name__ == "__main__":
+    main()
