@@ -14,8 +14,9 @@ per chunk of rows instead of several per row:
   (`Spec.keys`), so a row can only break one by repeating the key of an earlier row of the same
   file, which is checked here; a concurrent writer is still caught by the database at insert.
 
-Rows are written with simple_history's bulk helpers, so every created or changed record gets
-its history entry, in one transaction that is rolled back if any row is invalid.
+New records are inserted with COPY (`writer`), changed ones with simple_history's
+`bulk_update_with_history`; either way every created or changed record gets its history entry,
+in one transaction that is rolled back if any row is invalid.
 """
 
 import uuid
@@ -26,14 +27,16 @@ from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from academics.transfer import messages as msg
-from academics.transfer.rules import constraint_violations
+from academics.transfer.queries import EqualsAny
+from academics.transfer.rules import CheckRules
 from academics.transfer.specs import Ref, Spec
+from academics.transfer.writer import copy_create_with_history
 
 CHUNK_SIZE = 2000
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
@@ -88,13 +91,19 @@ class _Row:
     line: int
     cells: dict[str, str] | None
     errors: dict[str, list[str]] = field(default_factory=dict)
-    related: dict[str, models.Model | None] = field(default_factory=dict)
+    # Relation name -> (pk, record or None when only the pk was loaded); (None, None) if blank.
+    related: dict[str, tuple] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
     key: tuple | None = None
     key_fields: tuple[str, ...] = ()
     match: models.Model | None = None
 
     def fail(self, column: str, message: str) -> None:
         self.errors.setdefault(column, []).append(message)
+
+    def fail_ref(self, ref: Ref, column: str, message: str) -> None:
+        self.failed.add(ref.field)
+        self.fail(column, message)
 
 
 class RowImporter:
@@ -109,6 +118,8 @@ class RowImporter:
         self.plain = [self.meta.get_field(name) for name in spec.fields if name in self.columns]
         self.refs = [ref for ref in spec.refs if set(ref.column_names) & set(self.columns)]
         self.fk_names = {ref.field for ref in spec.refs}
+        self.ref_fields = [self.meta.get_field(ref.field) for ref in self.refs]
+        self.constraints = CheckRules(spec.model)
         # Fields validated on a new record: everything a registrar could fill in. On an update,
         # only the columns the file has (a missing column leaves the field as it is).
         editable = {
@@ -179,8 +190,9 @@ class RowImporter:
         options = {"default_change_reason": self.change_reason, "default_user": self.user}
         try:
             with transaction.atomic():
-                if creates:
-                    bulk_create_with_history(creates, self.model, batch_size=1000, **options)
+                copy_create_with_history(
+                    creates, self.model, user=self.user, change_reason=self.change_reason
+                )
                 if updates:
                     now = timezone.now()
                     changed = set().union(*(u._transfer_changed for u in updates))
@@ -214,15 +226,18 @@ class RowImporter:
         for row in rows:
             column, lookup, value = self._ref_value(ref, row)
             if value is None:
-                row.related[ref.field] = None
-                if not fk.null:
-                    row.fail(ref.column_names[0], fk.error_messages["null"])
+                if fk.null:
+                    row.related[ref.field] = (None, None)
+                else:
+                    row.fail_ref(ref, ref.column_names[0], fk.error_messages["null"])
                 continue
             if lookup == "uuid":
                 try:
                     value = uuid.UUID(value)
                 except ValueError:
-                    row.fail(column, msg.REFERENCE_INVALID.format(attribute=_words(column)))
+                    row.fail_ref(
+                        ref, column, msg.REFERENCE_INVALID.format(attribute=_words(column))
+                    )
                     continue
             elif ref.casefold:
                 value = value.lower()
@@ -230,36 +245,46 @@ class RowImporter:
             picks.append((row, column, lookup, value))
 
         found: dict[tuple, list] = {}
+        scope_path = f"{ref.scope}_id" if ref.scope else None
         for lookup, values in wanted.items():
             queryset = related._default_manager.all()
             path = lookup
             if ref.casefold and lookup != "uuid":
                 queryset = queryset.annotate(_transfer_key=Lower(lookup))
                 path = "_transfer_key"
-            for record in queryset.filter(**{f"{path}__in": values}):
-                value = getattr(record, path)
-                scope = getattr(record, f"{ref.scope}_id") if ref.scope else None
-                found.setdefault((lookup, scope, value), []).append(record)
+            queryset = queryset.filter(EqualsAny(F(path), values))
+            if ref.reads:
+                # The rules read these fields of the related record: load it (only them).
+                loaded = queryset.only(lookup, *ref.reads, *([ref.scope] if ref.scope else []))
+                for record in loaded:
+                    scope = getattr(record, scope_path) if scope_path else None
+                    entry = (record.pk, record)
+                    found.setdefault((lookup, getattr(record, path), scope), []).append(entry)
+            else:
+                paths = ["pk", path, *([scope_path] if scope_path else [])]
+                for pk, value, *scope in queryset.values_list(*paths):
+                    key = (lookup, value, scope[0] if scope else None)
+                    found.setdefault(key, []).append((pk, None))
 
         for row, column, lookup, value in picks:
             scope = None
             if ref.scope:
-                scope_record = row.related.get(ref.scope)
-                if scope_record is None:
+                if ref.scope not in row.related:
                     continue  # the scope itself is missing or invalid and reported already
-                scope = scope_record.pk
-            records = found.get((lookup, scope, value), [])
+                scope = row.related[ref.scope][0]
+            records = found.get((lookup, value, scope), [])
             if len(records) == 1:
                 row.related[ref.field] = records[0]
             elif records:
-                row.fail(
+                row.fail_ref(
+                    ref,
                     column,
                     msg.REFERENCE_AMBIGUOUS.format(
                         model=related._meta.verbose_name, attribute=_words(column)
                     ),
                 )
             else:
-                row.fail(column, msg.REFERENCE_INVALID.format(attribute=_words(column)))
+                row.fail_ref(ref, column, msg.REFERENCE_INVALID.format(attribute=_words(column)))
 
     def _ref_value(self, ref: Ref, row: _Row) -> tuple[str, str, str | None]:
         for column, lookup in ref.columns:
@@ -294,7 +319,7 @@ class RowImporter:
             condition = Q()
             for position, path in enumerate(paths):
                 values = {row.key[position] for row in matched_rows}
-                part = Q(**{f"{path}__in": values - {None}})
+                part = Q(EqualsAny(F(path), values - {None}))
                 if None in values:
                     part |= Q(**{f"{path}__isnull": True})
                 condition &= part
@@ -313,10 +338,9 @@ class RowImporter:
         values = []
         for name in key_fields:
             if name in self.fk_names:
-                if name in row.errors or _ref_failed(self.spec, name, row):
+                if name in row.failed:
                     return None
-                record = row.related.get(name)
-                values.append(record.pk if record is not None else None)
+                values.append(row.related.get(name, (None, None))[0])
                 continue
             raw = row.cells.get(name, "")
             if not raw:
@@ -342,11 +366,18 @@ class RowImporter:
             if not raw and (not field_.editable or (adding and field_.has_default())):
                 continue  # an empty cell keeps the default, and never blanks a uuid
             setattr(instance, field_.attname, self._parse(field_, raw))
-        for ref in self.refs:
-            if ref.field in row.related:
+        for fk in self.ref_fields:
+            if fk.name in row.related:
                 if not adding:
-                    before[f"{ref.field}_id"] = getattr(instance, f"{ref.field}_id")
-                setattr(instance, ref.field, row.related[ref.field])
+                    before[fk.attname] = getattr(instance, fk.attname)
+                pk, record = row.related[fk.name]
+                # Set the id and prime the relation cache directly: the descriptor's checks
+                # cost more than the rest of the row, and the record comes from our own query.
+                setattr(instance, fk.attname, pk)
+                if record is not None:
+                    fk.set_cached_value(instance, record)
+                elif fk.is_cached(instance):
+                    fk.delete_cached_value(instance)
 
         field_errors = {}
         try:
@@ -366,10 +397,8 @@ class RowImporter:
             for name, messages in found.items():
                 for message in messages:
                     row.fail(self._column(name), message)
-        invalid = set(field_errors) | {
-            ref.field for ref in self.refs if ref.field not in row.related
-        }
-        for name, messages in constraint_violations(instance, invalid).items():
+        invalid = set(field_errors) | row.failed
+        for name, messages in self.constraints.violations(instance, invalid).items():
             for message in messages:
                 row.fail(self._column(name), message)
 
@@ -424,11 +453,6 @@ class RowImporter:
                 columns.append(name)
         cells = row.cells or {}
         return " / ".join(cells[c] for c in columns if cells.get(c)) or "—"
-
-
-def _ref_failed(spec: Spec, name: str, row: _Row) -> bool:
-    ref = next(r for r in spec.refs if r.field == name)
-    return any(column in row.errors for column in ref.column_names)
 
 
 def _same(old, new) -> bool:

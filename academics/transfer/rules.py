@@ -7,6 +7,7 @@ lookups the models use are understood; any other raises, which the tests would n
 """
 
 import operator
+from collections.abc import Callable
 
 from django.db.models import CheckConstraint, F, Model, Q
 
@@ -19,36 +20,52 @@ COMPARISONS = {
 }
 
 
-def _value(instance: Model, name: str):
-    return getattr(instance, instance._meta.get_field(name).attname)
-
-
-def _leaf(instance: Model, lookup: str, expected) -> bool | None:
+def _compile_leaf(meta, lookup: str, expected) -> Callable[[Model], bool | None]:
     name, _, kind = lookup.partition("__")
-    kind = kind or "exact"
-    actual = _value(instance, name)
+    attname = meta.get_field(name).attname
     if kind == "isnull":
-        return (actual is None) == bool(expected)
+        wanted = bool(expected)
+        return lambda instance: (getattr(instance, attname) is None) == wanted
+    compare = COMPARISONS[kind or "exact"]
     if isinstance(expected, F):
-        expected = _value(instance, expected.name)
-    if actual is None or expected is None:
-        return None
-    return COMPARISONS[kind](actual, expected)
+        other = meta.get_field(expected.name).attname
+
+        def leaf(instance):
+            actual, bound = getattr(instance, attname), getattr(instance, other)
+            return None if actual is None or bound is None else compare(actual, bound)
+
+        return leaf
+
+    def leaf(instance):
+        actual = getattr(instance, attname)
+        return None if actual is None or expected is None else compare(actual, expected)
+
+    return leaf
+
+
+def compile_condition(condition: Q, meta) -> Callable[[Model], bool | None]:
+    """A function telling whether an instance satisfies `condition`: True, False, or None when
+    unknown (a NULL took part), like SQL."""
+    parts = [
+        compile_condition(child, meta) if isinstance(child, Q) else _compile_leaf(meta, *child)
+        for child in condition.children
+    ]
+    conjunction = condition.connector == Q.AND
+    negated = condition.negated
+
+    def holds(instance):
+        results = [part(instance) for part in parts]
+        if conjunction:
+            result = False if False in results else (None if None in results else True)
+        else:
+            result = True if True in results else (None if None in results else False)
+        return (not result) if negated and result is not None else result
+
+    return holds
 
 
 def condition_holds(condition: Q, instance: Model) -> bool | None:
-    """True, False, or None when unknown (a NULL took part), like SQL."""
-    results = [
-        condition_holds(child, instance) if isinstance(child, Q) else _leaf(instance, *child)
-        for child in condition.children
-    ]
-    if condition.connector == Q.AND:
-        result = False if False in results else (None if None in results else True)
-    else:
-        result = True if True in results else (None if None in results else False)
-    if condition.negated and result is not None:
-        result = not result
-    return result
+    return compile_condition(condition, instance._meta)(instance)
 
 
 def referenced_fields(condition: Q) -> set[str]:
@@ -68,14 +85,27 @@ def check_constraints(model: type[Model]) -> list[CheckConstraint]:
     return [c for c in model._meta.constraints if isinstance(c, CheckConstraint)]
 
 
-def constraint_violations(instance: Model, exclude: set[str]) -> dict[str, list[str]]:
-    """Field -> messages of the check constraints `instance` breaks, skipping those that read a
-    field in `exclude` (already invalid), as `Model.validate_constraints` does."""
-    errors: dict[str, list[str]] = {}
-    for constraint in check_constraints(type(instance)):
-        if referenced_fields(constraint.condition) & exclude:
-            continue
-        if condition_holds(constraint.condition, instance) is False:
-            field = instance.constraint_fields.get(constraint.name, "__all__")
-            errors.setdefault(field, []).append(constraint.violation_error_message)
-    return errors
+class CheckRules:
+    """A model's check constraints, each with the fields it reads, for many instances."""
+
+    def __init__(self, model: type[Model]):
+        self.rules = [
+            (
+                constraint,
+                compile_condition(constraint.condition, model._meta),
+                referenced_fields(constraint.condition),
+                model.constraint_fields.get(constraint.name, "__all__"),
+            )
+            for constraint in check_constraints(model)
+        ]
+
+    def violations(self, instance: Model, exclude: set[str]) -> dict[str, list[str]]:
+        """Field -> messages of the constraints `instance` breaks, skipping those that read a
+        field in `exclude` (already invalid), as `Model.validate_constraints` does."""
+        errors: dict[str, list[str]] = {}
+        for constraint, holds, fields, field in self.rules:
+            if fields & exclude:
+                continue
+            if holds(instance) is False:
+                errors.setdefault(field, []).append(constraint.violation_error_message)
+        return errors

@@ -14,14 +14,16 @@ from academics.models import Cohort, Course, Enrollment, Institution, Organizati
 @dataclass(frozen=True)
 class Ref:
     """Columns that name one related record. `columns` pairs each column with the field of the
-    related model it is looked up by; the first column filled in on a row is used. `scope` names
-    a relation the related record must share with the row (an organization code means something
-    only within its institution)."""
+        related model it is looked up by; the first column filled in on a row is used. `scope` names
+        a relation the related record must share with the row (an organization code means something
+        only within its institution). `reads` lists the fields of the related record the model rules
+    (`clean()`) read: such records are loaded; the others are attached by id only."""
 
     field: str
     columns: tuple[tuple[str, str], ...]
     scope: str | None = None
     casefold: bool = False
+    reads: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -100,6 +102,7 @@ SPECS: dict[str, Spec] = {
                     field="organization",
                     columns=(("organization_code", "code"),),
                     scope="institution",
+                    reads=("institution",),
                 ),
             ),
             keys=(("code",), ("institution", "name")),
@@ -127,8 +130,8 @@ SPECS: dict[str, Spec] = {
             fields=("completion_status", "grade", "enrolled_at", "completed_at"),
             refs=(
                 Ref(field="student", columns=(("student_email", "email"),), casefold=True),
-                Ref(field="course", columns=(("course_code", "code"),)),
-                Ref(field="cohort", columns=(("cohort_code", "code"),)),
+                Ref(field="course", columns=(("course_code", "code"),), reads=("status",)),
+                Ref(field="cohort", columns=(("cohort_code", "code"),), reads=("course",)),
             ),
             keys=(("student", "course", "cohort"),),
             required=(("student_email",), ("course_code",)),
