@@ -110,7 +110,7 @@ API (base URL http://127.0.0.1:8000/api), demo client {client_id} / {secret}:
   TOKEN=$(curl -s -X POST http://127.0.0.1:8000/api/oauth/token \\
       -d grant_type=client_credentials -d client_id={client_id} -d client_secret={secret} \\
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-  curl -s "http://127.0.0.1:8000/api/courses?where[status]=active&sort[column]=name" \\
+  curl -sg "http://127.0.0.1:8000/api/courses?where[status]=active&sort[column]=name" \\
       -H "Authorization: Bearer $TOKEN" -H "Accept: application/json" -H "X-Tenant: demo"
 """
 
