@@ -158,15 +158,19 @@ def floor_page(cursor) -> bytes:
     return orjson.dumps({"data": data, "meta": meta})
 
 
-def median_ms(run, repeat: int) -> float:
+def medians_ms(runs, repeat: int) -> list[float]:
+    """Median wall time of each run, measured alternately so that a busy machine slows both
+    sides alike."""
     for _ in range(max(3, repeat // 10)):  # warm caches (token, tenant, plans, PostgreSQL)
-        run()
-    timings = []
+        for run in runs:
+            run()
+    timings = [[] for _ in runs]
     for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
+        for run, spent in zip(runs, timings, strict=True):
+            started = time.perf_counter()
+            run()
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) * 1000 for spent in timings]
 
 
 def main() -> None:
@@ -211,8 +215,7 @@ def main() -> None:
                 return floor_page(cursor)
 
             same = orjson.loads(api()) == orjson.loads(floor())
-            api_ms = median_ms(api, args.repeat)
-            floor_ms = median_ms(floor, args.repeat)
+            api_ms, floor_ms = medians_ms([api, floor], args.repeat)
 
     print(f"tenant {TENANT}: {args.size} enrollments, page of {PAGE}, {args.repeat} requests each")
     print(f"same JSON from both: {'yes' if same else 'NO'}")
