@@ -6,7 +6,7 @@ from django.urls import path, re_path
 
 from academics.admin import platform_site
 from academics.api.auth_views import TokenView
-from academics.api.transport import api_not_found, api_tenant_required
+from academics.api.transport import api_not_found, api_tenant_required, server_error
 from academics.api.urls import RESOURCES
 
 
@@ -25,3 +25,6 @@ urlpatterns = [
     re_path(rf"^api/({'|'.join([*RESOURCES, 'auth/me'])})(/.*)?$", api_tenant_required),
     re_path(r"^api(/.*)?$", api_not_found),
 ]
+
+# JSON on /api paths when something fails outside the API's views.
+handler500 = server_error

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from academics.admin import registrar_site
 from academics.api.auth_views import MeView, TokenView
-from academics.api.transport import api_not_found
+from academics.api.transport import api_not_found, server_error
 from config.urls_public import health
 
 urlpatterns = [
@@ -16,3 +16,6 @@ urlpatterns = [
     # Keep last: any other /api path is a JSON 404, never an HTML page.
     re_path(r"^api(/.*)?$", api_not_found),
 ]
+
+# JSON on /api paths when something fails outside the API's views.
+handler500 = server_error

@@ -8,6 +8,7 @@ from decimal import Decimal
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
@@ -110,6 +111,14 @@ def exception_handler(exc, context):
 def api_not_found(request, *args, **kwargs):
     """Any /api path that names no endpoint: a JSON 404, whatever the method."""
     return JsonResponse(error_body(api_msg.NOT_FOUND), status=404)
+
+
+def server_error(request, *args, **kwargs):
+    """`handler500`: a failure outside DRF's views (in a middleware, say) on an /api path is
+    JSON too; elsewhere Django's own page."""
+    if request.path == "/api" or request.path.startswith("/api/"):
+        return JsonResponse(error_body(api_msg.SERVER_ERROR), status=500)
+    return defaults.server_error(request, *args, **kwargs)
 
 
 def api_tenant_required(request, *args, **kwargs):

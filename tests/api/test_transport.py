@@ -154,3 +154,38 @@ def test_timestamps_have_six_digit_fractions_and_z(api_client):
 
     # then
     assert data["created_at"] == course.created_at.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+
+def test_a_failure_outside_the_views_is_json_on_api_paths(tenant_a, monkeypatch):
+    # given a tenant lookup that breaks, before any view runs
+    from academics.tenancy import middleware
+
+    def broken(identifier):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(middleware, "tenant_for_identifier", broken)
+    client = APIClient(raise_request_exception=False)
+
+    # when
+    response = client.get("/api/courses", HTTP_X_TENANT="tenant-a")
+
+    # then
+    assert response.status_code == 500
+    assert response.json() == error(api_msg.SERVER_ERROR)
+
+
+def test_throttled_requests_get_the_envelope_and_retry_after(api_client, settings):
+    # given a limit of one request a minute
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "1/min", "token": "1000/min"},
+    }
+    api_client.get("/api/courses")
+
+    # when
+    response = api_client.get("/api/courses")
+
+    # then
+    assert response.status_code == 429
+    assert response.json() == error(api_msg.TOO_MANY_REQUESTS)
+    assert int(response["Retry-After"]) > 0
