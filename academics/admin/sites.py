@@ -12,7 +12,6 @@ from academics.models import Course, Enrollment, Student
 class RegistrarAdminSite(admin.AdminSite):
     """A tenant's registrar admin, titled with the tenant's name and opening on a dashboard."""
 
-    index_template = "admin/registrar_index.html"
     index_title = "Academic records"
 
     def each_context(self, request):

@@ -1,0 +1,121 @@
+"""Registrar and viewer roles, and staff logins that stay inside their own tenant."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from academics.admin.roles import RECORD_MODELS, REGISTRAR, VIEWER, ensure_roles, staff_user_save
+from tests.admin.conftest import PASSWORD, TENANT_A_HOST, TENANT_B_HOST
+from tests.factories import CourseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(host: str, username: str) -> Client:
+    client = Client(HTTP_HOST=host)
+    client.post("/admin/login/", {"username": username, "password": PASSWORD})
+    return client
+
+
+def test_tenant_schemas_have_both_roles_from_the_template(in_tenant_b):
+    registrar = Group.objects.get(name=REGISTRAR).permissions.values_list("codename", flat=True)
+    viewer = Group.objects.get(name=VIEWER).permissions.values_list("codename", flat=True)
+
+    assert len(registrar) == 4 * len(RECORD_MODELS)
+    assert sorted(viewer) == sorted(f"view_{model}" for model in RECORD_MODELS)
+
+
+def test_ensure_roles_is_idempotent_and_repairs_a_group(in_tenant_a):
+    Group.objects.get(name=VIEWER).permissions.clear()
+
+    ensure_roles()
+    ensure_roles()
+
+    assert Group.objects.filter(name__in=[REGISTRAR, VIEWER]).count() == 2
+    assert Group.objects.get(name=VIEWER).permissions.count() == len(RECORD_MODELS)
+
+
+@pytest.mark.parametrize("model", RECORD_MODELS)
+def test_viewer_can_read_but_not_write(viewer_client, model):
+    url = f"/admin/academics/{model}/"
+
+    listed = viewer_client.get(url)
+    add_page = viewer_client.get(url + "add/")
+
+    assert listed.status_code == 200
+    assert b'class="addlink"' not in listed.content
+    assert add_page.status_code == 403
+
+
+def test_viewer_cannot_change_or_run_actions(viewer_client):
+    course = CourseFactory(name="Original")
+    url = f"/admin/academics/course/{course.pk}/change/"
+
+    page = viewer_client.get(url)
+    posted = viewer_client.post(url, {"name": "Changed"})
+    action = viewer_client.post(
+        "/admin/academics/course/",
+        {"action": "archive_courses", "_selected_action": [course.pk]},
+    )
+
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert posted.status_code == 403
+    assert action.status_code == 200  # Django answers an unknown action with the list again
+    course.refresh_from_db()
+    assert (course.name, course.status) == ("Original", "active")
+
+
+def test_registrar_sees_add_links_and_the_dashboard(registrar_client):
+    CourseFactory()
+
+    index = registrar_client.get("/admin/")
+
+    assert index.context["dashboard"]["active_courses"] == 1
+    assert b'id="dashboard"' in index.content
+    assert b'class="addlink"' in registrar_client.get("/admin/academics/course/").content
+
+
+def test_registrar_cannot_manage_staff_accounts(registrar_client):
+    assert registrar_client.get("/admin/auth/user/").status_code == 403
+
+
+def test_staff_of_tenant_a_cannot_log_in_to_tenant_b(registrar):
+    home = log_in(TENANT_A_HOST, "registrar")
+    other = log_in(TENANT_B_HOST, "registrar")
+
+    assert home.get("/admin/").status_code == 200
+    assert other.get("/admin/").status_code == 302
+
+
+def test_a_session_of_tenant_a_means_nothing_in_tenant_b(registrar):
+    client = log_in(TENANT_A_HOST, "registrar")
+
+    response = client.get("/admin/", HTTP_HOST=TENANT_B_HOST)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_tenant_staff_cannot_log_in_to_the_platform_admin(registrar):
+    platform = log_in("localhost", "registrar")
+
+    assert platform.get("/admin/").status_code == 302
+
+
+def test_platform_staff_cannot_log_in_to_a_tenant_admin(tenant_a):
+    User.objects.create_user("operator", password=PASSWORD, is_staff=True, is_superuser=True)
+
+    assert log_in("localhost", "operator").get("/admin/").status_code == 200
+    assert log_in(TENANT_A_HOST, "operator").get("/admin/").status_code == 302
+
+
+def test_staff_user_save_sets_exactly_one_role(in_tenant_a):
+    user = staff_user_save(username="sam", role=REGISTRAR, password=PASSWORD)
+    staff_user_save(username="sam", role=VIEWER)
+
+    user.refresh_from_db()
+    assert list(user.groups.values_list("name", flat=True)) == [VIEWER]
+    assert user.check_password(PASSWORD) and user.is_staff and not user.is_superuser
+    with tenant_context(in_tenant_a):
+        assert user.has_perm("academics.view_course")
