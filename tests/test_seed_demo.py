@@ -22,7 +22,11 @@ def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
     with tenant_context(tenant):
         counts = (Institution.objects.count(), Student.objects.count(), Enrollment.objects.count())
         statuses = set(Course.objects.values_list("status", flat=True))
-        assert get_user_model().objects.filter(username="registrar", is_staff=True).exists()
+        staff = {
+            user.username: (user.is_superuser, [group.name for group in user.groups.all()])
+            for user in get_user_model().objects.filter(is_staff=True)
+        }
+        assert staff == {"registrar": (False, ["registrar"]), "viewer": (False, ["viewer"])}
 
     second_output = seed()
     with tenant_context(tenant):
@@ -35,6 +39,8 @@ def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
     assert counts[0] == 2 and counts[1] == 200 and 400 <= counts[2] <= 600
     assert statuses == set(CourseStatus.values)
     assert "http://demo.localhost:8000/admin/" in first_output
+    assert "registrar / registrar-demo" in first_output
+    assert "viewer / viewer-demo" in first_output
     assert "already present" in second_output
 
 

@@ -3,11 +3,11 @@ import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from academics.admin.roles import REGISTRAR, VIEWER, staff_user_save
 from academics.choices import CompletionStatus, CourseStatus, InstitutionStatus, Modality
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
 from academics.services import record_save
@@ -19,6 +19,8 @@ DEMO_IDENTIFIER = "demo"
 DEMO_NAME = "Demo University Group"
 STAFF_USERNAME = "registrar"
 STAFF_PASSWORD = "registrar-demo"
+VIEWER_USERNAME = "viewer"
+VIEWER_PASSWORD = "viewer-demo"
 # Well-known credentials of the demo tenant's API client, so the printed curl works every time.
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -134,7 +136,8 @@ class Command(BaseCommand):
         self._ensure_api_client(result.tenant)
         self.stdout.write(
             f"\nRegistrar admin: http://{default_domain(DEMO_IDENTIFIER)}:8000/admin/"
-            f"\n  login: {STAFF_USERNAME} / {STAFF_PASSWORD}"
+            f"\n  registrar login (edits records): {STAFF_USERNAME} / {STAFF_PASSWORD}"
+            f"\n  viewer login (read-only):        {VIEWER_USERNAME} / {VIEWER_PASSWORD}"
         )
         self.stdout.write(API_HOWTO.format(client_id=DEMO_CLIENT_ID, secret=DEMO_CLIENT_SECRET))
 
@@ -148,9 +151,9 @@ class Command(BaseCommand):
             )
 
     def _ensure_staff_user(self):
-        user_model = get_user_model()
-        if not user_model.objects.filter(username=STAFF_USERNAME).exists():
-            user_model.objects.create_superuser(STAFF_USERNAME, None, STAFF_PASSWORD)
+        # Role-based staff, not superusers: the demo shows what each role may do.
+        staff_user_save(username=STAFF_USERNAME, role=REGISTRAR, password=STAFF_PASSWORD)
+        staff_user_save(username=VIEWER_USERNAME, role=VIEWER, password=VIEWER_PASSWORD)
 
     @transaction.atomic
     def _seed(self) -> str:
