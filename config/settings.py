@@ -213,4 +213,30 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["academics.api.lists.ContractFilterBackend"],
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
+    # The OpenAPI description (academics/api/schema.py): envelope, errors, lists, tenancy.
+    "DEFAULT_SCHEMA_CLASS": "academics.api.schema.ContractSchema",
+}
+
+# --- OpenAPI schema and interactive docs (drf-spectacular) -------------------------------------
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Academic records API",
+    "DESCRIPTION": (
+        "Institutions, organizations, courses, cohorts, students and enrollments of one tenant. "
+        "Get a token from `POST /api/oauth/token`, then send `Authorization: Bearer <token>` and "
+        "`X-Tenant: <tenant>` with every request. The guide is docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    # The schema is the tenant URLconf's, whichever URLconf serves the request.
+    "SERVE_URLCONF": "config.urls_tenant",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Separate request and response components: writable uuid references, read-only summaries.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "PREPROCESSING_HOOKS": ["academics.api.schema.without_trailing_slash"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
 }

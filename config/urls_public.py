@@ -6,6 +6,7 @@ from django.urls import path, re_path
 
 from academics.admin import platform_site
 from academics.api.auth_views import TokenView
+from academics.api.schema import docs_urls
 from academics.api.transport import api_not_found, api_tenant_required, server_error
 from academics.api.urls import RESOURCES
 
@@ -19,6 +20,7 @@ def health(request):
 urlpatterns = [
     path("health", health, name="health"),
     path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
+    *docs_urls(),
     path("admin/", platform_site.urls),
     # Keep last. Resource paths (and auth/me) exist only in a tenant: without X-Tenant, say
     # that it is missing; any other /api path is a JSON 404.

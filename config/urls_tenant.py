@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from academics.admin import registrar_site
 from academics.api.auth_views import MeView, TokenView
+from academics.api.schema import docs_urls
 from academics.api.transport import api_not_found, server_error
 from config.urls_public import health
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("api/auth/me", MeView.as_view(), name="auth-me"),
+    *docs_urls(),
     path("api/", include("academics.api.urls")),
     path("admin/", registrar_site.urls),
     # Keep last: any other /api path is a JSON 404, never an HTML page.
