@@ -26,19 +26,20 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from academics.transfer import messages as msg
-from academics.transfer.queries import EqualsAny
+from academics.transfer.queries import InArray
 from academics.transfer.rules import CheckRules
 from academics.transfer.specs import Ref, Spec
 from academics.transfer.writer import copy_create_with_history
 
 CHUNK_SIZE = 2000
+ANALYZE_AFTER = 10_000
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 TEXT_FIELDS = (models.CharField, models.TextField)
@@ -133,6 +134,7 @@ class RowImporter:
         self.change_reason = change_reason
         self.user = user
         self.seen: dict[tuple, int] = {}
+        self.inserted = self.analyzed_at = 0
 
     # --- the whole run ---------------------------------------------------------------------
 
@@ -193,6 +195,7 @@ class RowImporter:
                 copy_create_with_history(
                     creates, self.model, user=self.user, change_reason=self.change_reason
                 )
+                self._analyze_when_grown(len(creates))
                 if updates:
                     now = timezone.now()
                     changed = set().union(*(u._transfer_changed for u in updates))
@@ -208,6 +211,16 @@ class RowImporter:
         except IntegrityError as error:
             # Another writer took a unique value between our check and the insert.
             report.errors.append(RowError(None, "", self._integrity_message(error)))
+
+    def _analyze_when_grown(self, inserted: int) -> None:
+        """Refresh the table's statistics each time this import has doubled it. Autovacuum
+        cannot see rows of a transaction still open, and with statistics that say the table is
+        empty the planner scans the whole table for each chunk's lookups."""
+        self.inserted += inserted
+        if self.inserted >= max(2 * self.analyzed_at, ANALYZE_AFTER):
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(self.meta.db_table)}")
+            self.analyzed_at = self.inserted
 
     def _integrity_message(self, error: IntegrityError) -> str:
         for constraint in self.meta.constraints:
@@ -247,12 +260,12 @@ class RowImporter:
         found: dict[tuple, list] = {}
         scope_path = f"{ref.scope}_id" if ref.scope else None
         for lookup, values in wanted.items():
-            queryset = related._default_manager.all()
+            queryset = related._default_manager.order_by()
             path = lookup
             if ref.casefold and lookup != "uuid":
                 queryset = queryset.annotate(_transfer_key=Lower(lookup))
                 path = "_transfer_key"
-            queryset = queryset.filter(EqualsAny(F(path), values))
+            queryset = queryset.filter(InArray(F(path), values))
             if ref.reads:
                 # The rules read these fields of the related record: load it (only them).
                 loaded = queryset.only(lookup, *ref.reads, *([ref.scope] if ref.scope else []))
@@ -306,7 +319,7 @@ class RowImporter:
                     by_alternative.setdefault(key_fields, []).append(row)
                     break
         for key_fields, matched_rows in by_alternative.items():
-            queryset = self.model._default_manager.all()
+            queryset = self.model._default_manager.order_by()
             paths = []
             for name in key_fields:
                 field_ = self.meta.get_field(name)
@@ -316,13 +329,14 @@ class RowImporter:
                     paths.append(alias)
                 else:
                     paths.append(field_.attname)
-            condition = Q()
-            for position, path in enumerate(paths):
-                values = {row.key[position] for row in matched_rows}
-                part = Q(EqualsAny(F(path), values - {None}))
-                if None in values:
-                    part |= Q(**{f"{path}__isnull": True})
-                condition &= part
+            # Filter on the key part with the most distinct values only (the most selective, and
+            # a query simple enough for the planner); the whole key is compared below.
+            distinct = [{row.key[p] for row in matched_rows} for p in range(len(paths))]
+            position = max(range(len(paths)), key=lambda p: len(distinct[p]))
+            path, values = paths[position], distinct[position]
+            condition = Q(InArray(F(path), values - {None}))
+            if None in values:
+                condition |= Q(**{f"{path}__isnull": True})
             existing: dict[tuple, list] = {}
             for record in queryset.filter(condition):
                 existing.setdefault(tuple(getattr(record, p) for p in paths), []).append(record)
