@@ -5,7 +5,7 @@ classes only declare columns, filters and search fields."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -153,8 +153,14 @@ class RecordAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def revert_disabled(self, request, obj=None):
-        # Reverting would write an old version without the services' rules.
+        # A past version is for reading; corrections are new changes with today's rules.
         return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a POST here even with revert disabled, whatever the user's role.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -62,8 +62,8 @@ def drop_enrollments(modeladmin, request, queryset):
 @admin.register(Enrollment, site=registrar_site)
 class EnrollmentAdmin(RecordAdmin):
     list_display = (
-        "student",
-        "course",
+        "student_name",
+        "course_name",
         "institution",
         "cohort",
         "completion_status",
@@ -84,6 +84,14 @@ class EnrollmentAdmin(RecordAdmin):
     autocomplete_fields = ("student", "course", "cohort")
     date_hierarchy = "enrolled_at"
     actions = [*RecordAdmin.actions, complete_enrollments, drop_enrollments]
+
+    @admin.display(description="student", ordering="student__name")
+    def student_name(self, enrollment):
+        return enrollment.student.name
+
+    @admin.display(description="course", ordering="course__name")
+    def course_name(self, enrollment):
+        return enrollment.course.name
 
     @admin.display(ordering="course__institution__name")
     def institution(self, enrollment):

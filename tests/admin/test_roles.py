@@ -6,7 +6,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from academics.admin.roles import RECORD_MODELS, REGISTRAR, VIEWER, ensure_roles, staff_user_save
-from tests.admin.conftest import PASSWORD, TENANT_A_HOST, TENANT_B_HOST
+from tests.admin.conftest import PASSWORD, TENANT_A_HOST, TENANT_B_HOST, tenant_client
 from tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,19 @@ def test_staff_user_save_sets_exactly_one_role(in_tenant_a):
     assert user.check_password(PASSWORD) and user.is_staff and not user.is_superuser
     with tenant_context(in_tenant_a):
         assert user.has_perm("academics.view_course")
+
+
+@pytest.mark.parametrize("role", ["registrar", "viewer"])
+def test_a_past_version_can_be_read_but_not_posted_back(request, role):
+    client = tenant_client(request.getfixturevalue(role))
+    course = CourseFactory(name="Original")
+    version = course.history.latest("history_date")
+    url = f"/admin/academics/course/{course.pk}/history/{version.history_id}/"
+
+    page = client.get(url)
+    posted = client.post(url, {"name": "Rewritten", "institution": course.institution_id})
+
+    assert page.status_code == 200
+    assert posted.status_code == 403
+    course.refresh_from_db()
+    assert course.name == "Original"
