@@ -38,8 +38,9 @@ MAX_BATCH = 1000
 # --- Fields ----------------------------------------------------------------------------------
 
 
-class TextField(serializers.CharField):
-    """Trimmed text where "no value" has one spelling: NULL when the column allows it, else ''."""
+class _Text:
+    """Trimmed text where "no value" has one spelling: NULL when the column allows it, else ''.
+    A number is not text (no silent `str(12)`)."""
 
     def run_validation(self, data=serializers.empty):
         if data is None and self.allow_blank and not self.allow_null:
@@ -50,9 +51,30 @@ class TextField(serializers.CharField):
         return value
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):  # no silent str(12): text must be sent as text
+        if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class TextField(_Text, serializers.CharField):
+    pass
+
+
+class EmailField(_Text, serializers.EmailField):
+    pass
+
+
+class UrlField(_Text, serializers.URLField):
+    pass
+
+
+class Choice(serializers.ChoiceField):
+    """An enum whose "no value" is NULL where the column allows it (`modality`), never ''."""
+
+    def run_validation(self, data=serializers.empty):
+        if data == "" and self.allow_null:
+            return None
+        return super().run_validation(data)
 
 
 class DateAsTimestampField(serializers.DateField):
@@ -214,7 +236,10 @@ class RecordSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: TextField,
         models.TextField: TextField,
+        models.EmailField: EmailField,
+        models.URLField: UrlField,
     }
+    serializer_choice_field = Choice
 
     class Meta:
         # Uniqueness is a model rule (partial unique constraints); DRF must not guess it.

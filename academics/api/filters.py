@@ -1,6 +1,6 @@
 """The `where[...]` allow-list of each resource (CONTRACT.md §7)."""
 
-from django_filters import UUIDFilter
+from django_filters import CharFilter, UUIDFilter
 
 from academics.api.lists import RecordFilterSet
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
@@ -38,6 +38,9 @@ class CohortFilterSet(RecordFilterSet):
 
 
 class StudentFilterSet(RecordFilterSet):
+    # Emails are unique whatever their case, so they are found whatever their case.
+    email = CharFilter(lookup_expr="iexact")
+
     class Meta:
         model = Student
         fields = ("email", "name", "gender")

@@ -85,3 +85,18 @@ def test_cohort_with_enrollments_cannot_be_deleted(api_client):
 
     # then
     assert_conflict(response, "The cohort cannot be deleted: 1 enrollment references it.")
+
+
+def test_cohort_without_modality_shows_null_and_is_found_by_null(api_client):
+    # given
+    course = CourseFactory()
+
+    # when
+    created = api_client.post(
+        URL, {"course_uuid": str(course.uuid), "code": "EVE", "modality": ""}, format="json"
+    )
+    found = api_client.get(URL, {"where[modality]": "null"})
+
+    # then
+    assert created.json()["data"]["modality"] is None
+    assert [item["uuid"] for item in found.json()["data"]] == [created.json()["data"]["uuid"]]

@@ -28,6 +28,17 @@ def test_institution_defaults_and_trimming(api_client):
     assert data["legal_name"] == ""
 
 
+def test_institution_optional_text_sent_as_null_is_empty(api_client):
+    # when
+    response = api_client.post(
+        URL, {"name": "Uni", "country": "BR", "website": None, "tax_id": None}, format="json"
+    )
+
+    # then
+    assert response.status_code == 201
+    assert (response.json()["data"]["website"], response.json()["data"]["tax_id"]) == ("", "")
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

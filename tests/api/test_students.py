@@ -99,3 +99,15 @@ def test_student_with_enrollments_cannot_be_deleted(api_client):
 
     # then
     assert_conflict(response, "The student cannot be deleted: 1 enrollment references it.")
+
+
+def test_students_are_found_by_email_whatever_its_case(api_client):
+    # given
+    maria = StudentFactory(email="Maria@Example.edu")
+    StudentFactory(email="joao@example.edu")
+
+    # when
+    response = api_client.get(URL, {"where[email]": "maria@example.EDU"})
+
+    # then
+    assert [item["uuid"] for item in response.json()["data"]] == [str(maria.uuid)]
