@@ -110,3 +110,14 @@ def test_revoking_api_clients(platform_client, tenant_a):
 
     client.refresh_from_db()
     assert not client.is_active and client.revoked_at is not None
+
+
+def test_platform_staff_are_deactivated_not_deleted(platform_client):
+    other = User.objects.create_user("former", password=PASSWORD, is_staff=True)
+
+    page = platform_client.get(f"/admin/auth/user/{other.pk}/change/")
+    deleted = platform_client.post(f"/admin/auth/user/{other.pk}/delete/", {"post": "yes"})
+
+    assert page.status_code == 200 and b"deletelink" not in page.content
+    assert deleted.status_code == 403
+    assert User.objects.filter(pk=other.pk).exists()
