@@ -136,3 +136,20 @@ def test_courses_filter_null_organization(api_client):
     found = [item["uuid"] for item in response.json()["data"]]
     assert found == [str(without.uuid)]
     assert str(with_organization.uuid) not in found
+
+
+def test_course_put_keeps_optional_fields_it_leaves_out(api_client):
+    # given a course with a description
+    course = CourseFactory(description="Four years.")
+
+    # when the full body leaves the description out
+    response = api_client.put(
+        f"{URL}/{course.uuid}",
+        {"name": "Renamed", "institution_uuid": str(course.institution.uuid)},
+        format="json",
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.json()["data"]["name"] == "Renamed"
+    assert response.json()["data"]["description"] == "Four years."

@@ -283,7 +283,9 @@ def test_delete_is_a_soft_delete(api_client, resource):
     assert response.status_code == 204
     assert response.content == b""
     assert api_client.get(url(resource, record.uuid)).json() == NOT_FOUND
-    assert resource.model.all_objects.get(pk=record.pk).deleted_at is not None
+    deleted = resource.model.all_objects.get(pk=record.pk)
+    assert deleted.deleted_at is not None
+    assert deleted.history.first().history_change_reason == "API client: Test integration"
 
 
 @each_resource
