@@ -7,15 +7,15 @@ from django.contrib.auth.models import Group, User
 from academics.admin.sites import platform_site, registrar_site
 
 
-class PlatformUserAdmin(UserAdmin):
-    """Platform staff are deactivated, not deleted: deleting a user follows every reference to
-    it, including the history tables', which exist only in tenant schemas."""
+class StaffUserAdmin(UserAdmin):
+    """Staff are deactivated, not deleted. Deleting a user follows every reference to it: from
+    the public schema that includes tenant-only history tables (an error), and from a tenant
+    schema the public OAuth tables, whose user ids belong to another schema's users."""
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
-registrar_site.register(User, UserAdmin)
-registrar_site.register(Group, GroupAdmin)
-platform_site.register(User, PlatformUserAdmin)
-platform_site.register(Group, GroupAdmin)
+for site in (registrar_site, platform_site):
+    site.register(User, StaffUserAdmin)
+    site.register(Group, GroupAdmin)

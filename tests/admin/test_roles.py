@@ -135,3 +135,12 @@ def test_a_past_version_can_be_read_but_not_posted_back(request, role):
     assert posted.status_code == 403
     course.refresh_from_db()
     assert course.name == "Original"
+
+
+def test_tenant_staff_are_deactivated_not_deleted(in_tenant_a, viewer):
+    boss = User.objects.create_superuser("boss", password=PASSWORD)
+
+    response = tenant_client(boss).post(f"/admin/auth/user/{viewer.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert User.objects.filter(pk=viewer.pk).exists()
