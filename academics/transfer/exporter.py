@@ -47,6 +47,52 @@ def _json_default(value):
     raise TypeError
 
 
+def export_chunks(
+    spec: Spec,
+    *,
+    file_format: str = "csv",
+    queryset=None,
+    on_row: Callable[[], None] | None = None,
+) -> Iterator[bytes]:
+    """The export as encoded pieces of about `CHUNK_SIZE` rows, produced as rows are read (for
+    a file, standard output or a streaming HTTP response)."""
+    columns = spec.columns
+    buffer = io.StringIO()
+    if file_format == "csv":
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+
+        def write(row):
+            writer.writerow([_csv_cell(v) for v in row])
+
+        closing = ""
+    else:
+        buffer.write("[")
+        separator = "\n"
+
+        def write(row):
+            nonlocal separator
+            buffer.write(separator)
+            record = orjson.dumps(dict(zip(columns, row, strict=True)), default=_json_default)
+            buffer.write(record.decode())
+            separator = ",\n"
+
+        closing = "\n]\n"
+    pending = 0
+    for row in export_rows(spec, queryset):
+        write(row)
+        pending += 1
+        if on_row:
+            on_row()
+        if pending == CHUNK_SIZE:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    buffer.write(closing)
+    yield buffer.getvalue().encode()
+
+
 def write_export(
     spec: Spec,
     out: BinaryIO,
@@ -56,27 +102,14 @@ def write_export(
     on_row: Callable[[], None] | None = None,
 ) -> int:
     """Write the export to the binary stream `out`; returns the number of rows."""
-    columns = spec.columns
-    rows = export_rows(spec, queryset)
     count = 0
-    if file_format == "csv":
-        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        writer = csv.writer(text)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_csv_cell(v) for v in row])
-            count += 1
-            if on_row:
-                on_row()
-        text.flush()
-        text.detach()
-    else:
-        out.write(b"[")
-        for row in rows:
-            out.write(b"\n" if count == 0 else b",\n")
-            out.write(orjson.dumps(dict(zip(columns, row, strict=True)), default=_json_default))
-            count += 1
-            if on_row:
-                on_row()
-        out.write(b"\n]\n")
+
+    def counted():
+        nonlocal count
+        count += 1
+        if on_row:
+            on_row()
+
+    for piece in export_chunks(spec, file_format=file_format, queryset=queryset, on_row=counted):
+        out.write(piece)
     return count
