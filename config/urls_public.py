@@ -23,9 +23,9 @@ urlpatterns = [
     *docs_urls(),
     path("admin/", platform_site.urls),
     # Keep last. Resource paths (and auth/me) exist only in a tenant: without X-Tenant, say
-    # that it is missing; any other /api path is a JSON 404.
-    re_path(rf"^api/({'|'.join([*RESOURCES, 'auth/me'])})(/.*)?$", api_tenant_required),
-    re_path(r"^api(/.*)?$", api_not_found),
+    # that it is missing; any other /api path is a JSON 404 (`[\s\S]`: newlines included).
+    re_path(rf"^api/({'|'.join([*RESOURCES, 'auth/me'])})(/[\s\S]*)?$", api_tenant_required),
+    re_path(r"^api(/[\s\S]*)?$", api_not_found),
 ]
 
 # JSON on /api paths when something fails outside the API's views.

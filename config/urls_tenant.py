@@ -15,8 +15,9 @@ urlpatterns = [
     *docs_urls(),
     path("api/", include("academics.api.urls")),
     path("admin/", registrar_site.urls),
-    # Keep last: any other /api path is a JSON 404, never an HTML page.
-    re_path(r"^api(/.*)?$", api_not_found),
+    # Keep last: any other /api path is a JSON 404, never an HTML page (`[\s\S]`: even a path
+    # with a newline in it).
+    re_path(r"^api(/[\s\S]*)?$", api_not_found),
 ]
 
 # JSON on /api paths when something fails outside the API's views.

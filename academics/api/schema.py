@@ -260,7 +260,7 @@ ERROR_WHEN = {
     403: "The token's client lacks the scope: `read` for GET, `write` for every other method.",
     404: "No live record of this tenant has this uuid.",
     409: "Live records depend on the record; the message says which.",
-    415: "The body is not sent as application/json.",
+    415: "The body is sent in a media type this endpoint does not read.",
     422: "Invalid input; `errors` names each field or query parameter.",
     429: "Rate limited; see Retry-After.",
 }
@@ -411,14 +411,15 @@ class ContractSchema(AutoSchema):
             return {
                 "200": {"description": "A token.", "content": _media(token, {"token": sample})},
                 "400": {
-                    "description": "Unsupported grant type or malformed request.",
-                    "content": _media(token_error),
+                    "description": "Unsupported grant type or malformed request (in OAuth2's "
+                    "words), or a body that is not valid JSON.",
+                    "content": _media({"oneOf": [token_error, self._error_ref()]}),
                 },
                 "401": {
                     "description": "Unknown client or wrong secret.",
                     "content": _media(token_error, {"invalid_client": refused}),
                 },
-                **self._errors((429,)),
+                **self._errors((415, 429)),
             }
         if isinstance(self.view, MeView):
             me = _component(self.registry, "Me", ME)
@@ -478,8 +479,11 @@ class ContractSchema(AutoSchema):
         batch = self._resource() and self.view.action == "batch_destroy"
         return self.method in ("POST", "PUT", "PATCH") or bool(batch)
 
+    def _error_ref(self):
+        return _component(self.registry, "Error", ERROR)
+
     def _errors(self, codes):
-        error = _component(self.registry, "Error", ERROR)
+        error = self._error_ref()
         responses = {}
         for code in codes:
             if code == 422:

@@ -9,6 +9,7 @@ import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
@@ -108,6 +109,7 @@ def exception_handler(exc, context):
     return Response(error_body(api_msg.SERVER_ERROR), status=500)
 
 
+@csrf_exempt  # bearer tokens, not cookies: a POST gets this JSON, not an HTML 403
 def api_not_found(request, *args, **kwargs):
     """Any /api path that names no endpoint: a JSON 404, whatever the method."""
     return JsonResponse(error_body(api_msg.NOT_FOUND), status=404)
@@ -121,6 +123,7 @@ def server_error(request, *args, **kwargs):
     return defaults.server_error(request, *args, **kwargs)
 
 
+@csrf_exempt
 def api_tenant_required(request, *args, **kwargs):
     """A resource path reached without a tenant (public schema): say what is missing."""
     return JsonResponse(error_body(MSG_TENANT_HEADER_REQUIRED), status=401)

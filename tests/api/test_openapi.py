@@ -174,7 +174,7 @@ def test_the_token_endpoint_takes_a_form_or_json(schema):
         "multipart/form-data",
         "application/json",
     }
-    assert set(token["responses"]) == {"200", "400", "401", "429"}
+    assert set(token["responses"]) == {"200", "400", "401", "415", "429"}
 
 
 def test_examples_come_from_the_documentation(schema):

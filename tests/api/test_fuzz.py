@@ -1,0 +1,184 @@
+"""Contract fuzzing: schemathesis drives every operation of the committed schema
+(docs/openapi.yaml) through the Django WSGI application, as tenant A with a real token, and checks
+that no answer is a 5xx and that every answer is documented: status code, content type, headers
+and body.
+
+Bounded for the normal test run (FUZZ_EXAMPLES examples per operation, derandomized);
+`make fuzz` raises the count. Every request runs inside the test's transaction, which is rolled
+back, so nothing the fuzzer writes outlives its test.
+
+Generated uuids would only ever name nothing, so the fuzzer is also handed the uuids of a few
+real records of tenant A: in paths, in `<entity>_uuid` body fields and in batch destroys.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+import schemathesis
+import yaml
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+from tests.conftest import TENANT_A, issue_token
+from tests.factories import EnrollmentFactory, OrganizationFactory, StudentFactory
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+schema = schemathesis.openapi.from_dict(
+    yaml.safe_load(SCHEMA_FILE.read_text()),
+    config=schemathesis.config.SchemathesisConfig.from_dict(
+        {
+            "seed": 20261124,
+            "generation": {"max-examples": EXAMPLES, "deterministic": True, "mode": "all"},
+            # Coverage builds a fixed, large set of boundary cases per parameter; it runs in
+            # `make fuzz` only.
+            "phases": {"coverage": {"enabled": EXAMPLES > 50}, "stateful": {"enabled": False}},
+        }
+    ),
+)
+schema.app = application
+
+# Uuids of live records of tenant A, by resource path segment; filled per test.
+REAL: dict[str, list[str]] = {}
+REFERENCE = {
+    "institution_uuid": "institutions",
+    "organization_uuid": "organizations",
+    "course_uuid": "courses",
+    "cohort_uuid": "cohorts",
+    "student_uuid": "students",
+}
+
+
+def _resource(context) -> str:
+    return context.operation.path.split("/")[2]
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    real = REAL.get(_resource(context), [])
+    if not path_parameters or "uuid" not in path_parameters or not real:
+        return st.just(path_parameters)
+    return st.sampled_from([path_parameters, *({"uuid": uuid} for uuid in real)])
+
+
+@schema.hook
+def flatmap_body(context, body):
+    if not isinstance(body, dict):
+        return st.just(body)
+    choices = {}
+    for key, value in body.items():
+        if key in REFERENCE and REAL.get(REFERENCE[key]):
+            choices[key] = st.sampled_from([value, *REAL[REFERENCE[key]]])
+        elif key == "uuids" and REAL.get(_resource(context)):
+            choices[key] = st.sampled_from([value, REAL[_resource(context)][-1:]])
+        else:
+            choices[key] = st.just(value)
+    return st.fixed_dictionaries(choices)
+
+
+@pytest.fixture
+def real_records(in_tenant_a):
+    """A small graph of live records, each kind reachable by the fuzzer."""
+    enrollment = EnrollmentFactory(student=StudentFactory())
+    organization = OrganizationFactory(institution=enrollment.course.institution)
+    REAL.update(
+        institutions=[str(organization.institution.uuid)],
+        organizations=[str(organization.uuid)],
+        courses=[str(enrollment.course.uuid)],
+        cohorts=[str(enrollment.cohort.uuid)],
+        students=[str(enrollment.student.uuid), str(StudentFactory().uuid)],
+        enrollments=[str(enrollment.uuid)],
+    )
+    yield
+    REAL.clear()
+
+
+@pytest.fixture
+def headers(make_api_client, tenant_a, real_records):
+    """A real token of tenant A, and its X-Tenant, on every request.
+
+    Django closes "old" connections around each request it serves through WSGI; inside the
+    test's transaction that would end the transaction, so (as Django's test client does) the
+    fuzzed requests run without that signal."""
+    client = make_api_client(tenant_a).api_client
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {"Authorization": f"Bearer {issue_token(client)}", "X-Tenant": TENANT_A}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_every_operation_answers_as_documented(case, headers):
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+def test_every_documented_operation_is_fuzzed():
+    documented = {
+        (method.upper(), path)
+        for path, item in yaml.safe_load(SCHEMA_FILE.read_text())["paths"].items()
+        for method in item
+    }
+    fuzzed = {
+        (result.ok().method.upper(), result.ok().path) for result in schema.get_all_operations()
+    }
+
+    assert fuzzed == documented
+    assert len(fuzzed) == 6 * 7 + 2  # six resources of seven operations, token, auth/me
+
+
+# --- Regressions: what the fuzzer found -----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "tenant_header", "status", "message"),
+    [
+        ("/api/cohorts", {}, 401, "The X-Tenant header is required."),
+        ("/api/no-such-thing", {}, 404, "Resource not found."),
+        ("/api/no-such-thing", {"HTTP_X_TENANT": TENANT_A}, 404, "Resource not found."),
+        # A newline in the path once escaped the /api catch-all's `.*`: Django's HTML 404.
+        ("/api/organizations/%0A", {"HTTP_X_TENANT": TENANT_A}, 404, "Resource not found."),
+        ("/api/x%0Ay", {}, 404, "Resource not found."),
+        ("/api/courses/%0A", {}, 401, "The X-Tenant header is required."),
+    ],
+)
+def test_a_post_to_a_path_without_endpoint_is_json_not_html(path, tenant_header, status, message):
+    # given a client that, like a browser, is held to CSRF checks
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    # when
+    response = client.post(path, {}, content_type="application/json", **tenant_header)
+
+    # then
+    assert response.status_code == status
+    assert response.json() == {"success": False, "message": message}
