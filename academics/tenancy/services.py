@@ -25,8 +25,10 @@ from academics.tenancy.models import (
 
 # A migrated schema holding no records; new tenants are copies of it.
 TEMPLATE_SCHEMA = "tenant_template"
-# The template's definition as SQL (pg_dump), read once per process; see _clone_template.
+# The template's definition as SQL (pg_dump) and its table names, read once per process; see
+# _clone_template.
 _template_sql: str | None = None
+_template_tables: list[str] = []
 PROVISION_LOCK_KEY = 7_310_001  # any constant shared by every process that provisions
 
 
@@ -106,7 +108,7 @@ def _drop_schema(schema_name: str) -> None:
 def ensure_template_schema() -> None:
     """Create or migrate the template schema when it lags behind the code's migrations.
     Checked once per process: migrations do not change under a running process."""
-    global _template_sql
+    global _template_sql, _template_tables
     if _template_sql is not None:
         return
     connection.set_schema(TEMPLATE_SCHEMA, include_public=True)
@@ -127,6 +129,7 @@ def ensure_template_schema() -> None:
             verbosity=0,
         )
         connection.set_schema_to_public()
+    _template_tables = sorted(_table_names(TEMPLATE_SCHEMA))
     _template_sql = _dump_template()
 
 
@@ -171,6 +174,19 @@ def _table_names(schema_name: str) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _missing_tables(schema_name: str) -> list[str]:
+    """The template's tables that `schema_name` lacks, each looked up by name (an index lookup in
+    the catalog). Listing the schema's tables instead scans every relation of every tenant:
+    ~0.1 s per listing with 1,000 tenants (bench/many_tenants.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM unnest(%s::text[]) AS name "
+            "WHERE to_regclass(format('%%I.%%I', %s::text, name)) IS NULL",
+            [_template_tables, schema_name],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _clone_template(schema_name: str) -> None:
     """Create `schema_name` by replaying the template's SQL under the new name, in one
     transaction; several times faster than running the migrations (bench/provision.py)."""
@@ -180,6 +196,9 @@ def _clone_template(schema_name: str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(script)
     connection.set_schema_to_public()
-    if _table_names(schema_name) != _table_names(TEMPLATE_SCHEMA):
+    missing = _missing_tables(schema_name)
+    if missing:
         _drop_schema(schema_name)
-        raise ProvisioningError(f"The copy of {TEMPLATE_SCHEMA} into {schema_name} is incomplete.")
+        raise ProvisioningError(
+            f"The copy of {TEMPLATE_SCHEMA} into {schema_name} lacks {', '.join(missing)}."
+        )
