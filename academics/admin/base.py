@@ -20,6 +20,7 @@ from academics.services import (
     record_soft_delete,
     records_soft_delete,
 )
+from academics.transfer.admin import TransferAdminMixin
 
 RECORD_READONLY_FIELDS = ("uuid", "created_at", "updated_at", "deleted_at")
 MSG_RESTORED = "Restored {count} {name}."
@@ -118,9 +119,10 @@ def restore_selected(modeladmin, request, queryset):
         modeladmin.message_user(request, MSG_NOTHING_TO_RESTORE, messages.WARNING)
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
     """Admin of a `RecordModel`: writes go through `academics.services`, deletes are soft and
-    protected like the API's, and the history page shows who changed what."""
+    protected like the API's, the history page shows who changed what, and records are imported
+    and exported as files (`TransferAdminMixin`)."""
 
     form = RecordForm
     actions = [delete_selected, restore_selected]

@@ -27,6 +27,20 @@ class TransferAdminMixin(ImportMixin, ExportActionMixin):
     change_form_template = None
     show_change_form_export = False
 
+    def has_import_permission(self, request):
+        # An import creates and changes records; the library lets any staff user do it.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_valid_export_item_pks(self, request):
+        # The selected rows that may be exported (not every pk of the table, as by default).
+        selected = request.POST.getlist("export_items")
+        return (
+            self.get_export_queryset(request).filter(pk__in=selected).values_list("pk", flat=True)
+        )
+
     def get_resource_classes(self, request):
         return [RESOURCES[self.model]]
 

@@ -60,11 +60,16 @@ class RefField(fields.Field):
     ref's columns present in the file resolves the record for all of them."""
 
     def __init__(self, spec: Spec, ref: Ref, column: str, lookup: str):
-        super().__init__(
-            attribute=f"{ref.field}__{lookup}", column_name=column, widget=widgets.CharWidget()
-        )
+        # The attribute is the relation itself, so that errors are reported on it and
+        # full_clean() does not report it again.
+        super().__init__(attribute=ref.field, column_name=column, widget=widgets.CharWidget())
         self.ref = ref
+        self.lookup = lookup
         self.fk = spec.model._meta.get_field(ref.field)
+
+    def get_value(self, instance):
+        related = super().get_value(instance)
+        return None if related is None else getattr(related, self.lookup)
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         present = [c for c in self.ref.column_names if c in row]

@@ -6,8 +6,9 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from academics.admin.roles import RECORD_MODELS, REGISTRAR, VIEWER, ensure_roles, staff_user_save
+from academics.choices import CompletionStatus, CourseStatus
 from tests.admin.conftest import PASSWORD, TENANT_A_HOST, TENANT_B_HOST, tenant_client
-from tests.factories import CourseFactory
+from tests.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,18 +62,29 @@ def test_viewer_cannot_change_or_run_actions(viewer_client):
 
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert posted.status_code == 403
-    assert action.status_code == 200  # Django answers an unknown action with the list again
+    # Not an action of a viewer: Django redirects back to the list (viewers have "Export
+    # selected", so the action form is there).
+    assert action.status_code == 302
     course.refresh_from_db()
     assert (course.name, course.status) == ("Original", "active")
 
 
 def test_registrar_sees_add_links_and_the_dashboard(registrar_client):
-    CourseFactory()
+    CourseFactory(status=CourseStatus.DRAFT)
+    EnrollmentFactory.create_batch(2)
+    EnrollmentFactory(completion_status=CompletionStatus.DROPPED)
 
     index = registrar_client.get("/admin/")
 
-    assert index.context["dashboard"]["active_courses"] == 1
+    dashboard = index.context["dashboard"]
+    assert (dashboard["students"], dashboard["active_courses"]) == (3, 3)
+    assert dashboard["enrollments"] == [
+        ("Enrolled", "enrolled", 2),
+        ("Completed", "completed", 0),
+        ("Dropped", "dropped", 1),
+    ]
     assert b'id="dashboard"' in index.content
+    assert index.context["site_header"] == "Tenant A University · Registrar admin"
     assert b'class="addlink"' in registrar_client.get("/admin/academics/course/").content
 
 

@@ -2,6 +2,9 @@ import csv
 
 import pytest
 
+# The admin tests of imports and exports log in as the admin tests' staff users.
+from tests.admin.conftest import registrar, registrar_client, viewer, viewer_client  # noqa: F401
+
 
 @pytest.fixture
 def write_csv(tmp_path):

@@ -1,0 +1,161 @@
+"""Import and export in the registrar admin (django-import-export with the transfer resources)."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from academics import messages
+from academics.models import Enrollment, Student
+from academics.transfer import messages as msg
+from academics.transfer.resources import CHANGE_REASON
+from academics.transfer.specs import SPECS
+from tests.factories import CohortFactory, StudentFactory
+
+STUDENTS = "/admin/academics/student/"
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+STUDENT_ROWS = [
+    ["email", "name", "date_of_birth", "gender", "social_name"],
+    ["ana@example.edu", "Ana", "2001-01-01", "", ""],
+    ["bia@example.edu", "Bia", "2002-02-02", "female", "Bia S."],
+]
+
+
+def csv_file(rows, name="students.csv"):
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    return SimpleUploadedFile(name, text.getvalue().encode())
+
+
+def xlsx_file(rows, name="students.xlsx"):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    content = io.BytesIO()
+    book.save(content)
+    return SimpleUploadedFile(name, content.getvalue())
+
+
+def preview(client, url, upload, file_format=CSV_FORMAT):
+    return client.post(f"{url}import/", {"import_file": upload, "format": file_format})
+
+
+def import_types(response):
+    return [row.import_type for row in response.context["result"].rows]
+
+
+def test_import_shows_a_preview_and_writes_only_when_confirmed(registrar_client, registrar):
+    StudentFactory(email="BIA@example.edu", name="Old Name")
+
+    shown = preview(registrar_client, STUDENTS, csv_file(STUDENT_ROWS))
+
+    assert import_types(shown) == ["new", "update"]
+    assert Student.objects.count() == 1
+    confirmed = registrar_client.post(
+        f"{STUDENTS}process_import/", shown.context["confirm_form"].initial
+    )
+    assert confirmed.status_code == 302
+    assert Student.objects.count() == 2
+    bia = Student.objects.get(email__iexact="bia@example.edu")
+    assert (bia.name, bia.gender) == ("Bia", "female")
+    entry = bia.history.latest()
+    assert (entry.history_user, entry.history_change_reason) == (registrar, CHANGE_REASON)
+
+
+def test_importing_the_same_spreadsheet_again_changes_nothing(registrar_client):
+    first = preview(registrar_client, STUDENTS, xlsx_file(STUDENT_ROWS), XLSX_FORMAT)
+    registrar_client.post(f"{STUDENTS}process_import/", first.context["confirm_form"].initial)
+
+    again = preview(registrar_client, STUDENTS, xlsx_file(STUDENT_ROWS), XLSX_FORMAT)
+
+    assert Student.objects.count() == 2
+    assert import_types(again) == ["skip", "skip"]
+
+
+def test_invalid_rows_are_reported_and_cannot_be_confirmed(registrar_client):
+    rows = [*STUDENT_ROWS, ["cid@example.edu", "Cid", "2999-01-01", "", ""]]
+
+    shown = preview(registrar_client, STUDENTS, csv_file(rows))
+
+    result = shown.context["result"]
+    [invalid] = result.invalid_rows
+    assert (invalid.number, invalid.error_dict) == (
+        3,
+        {"date_of_birth": [messages.BIRTH_DATE_IN_FUTURE]},
+    )
+    assert "confirm_form" not in shown.context
+    assert not Student.objects.exists()
+
+
+def test_enrollment_import_names_records_by_natural_keys(registrar_client):
+    cohort = CohortFactory(code="K1", course__code="CK")
+    StudentFactory(email="ana@example.edu")
+    rows = [
+        ["student_email", "course_code", "cohort_code", "enrolled_at"],
+        ["ANA@example.edu", "CK", "K1", "2024-02-01"],
+        ["ana@example.edu", "NOPE", "", "2024-02-01"],
+    ]
+
+    shown = preview(registrar_client, "/admin/academics/enrollment/", csv_file(rows))
+
+    [invalid] = shown.context["result"].invalid_rows
+    assert invalid.error_dict == {"course": [msg.REFERENCE_INVALID.format(attribute="course code")]}
+    rows.pop()
+    shown = preview(registrar_client, "/admin/academics/enrollment/", csv_file(rows))
+    registrar_client.post(
+        "/admin/academics/enrollment/process_import/", shown.context["confirm_form"].initial
+    )
+    assert Enrollment.objects.get().cohort == cohort
+
+
+def test_a_file_with_unknown_columns_is_refused(registrar_client):
+    shown = preview(registrar_client, STUDENTS, csv_file([["mail"], ["ana@example.edu"]]))
+
+    [error] = shown.context["result"].base_errors
+    assert "Unknown column(s): mail." in str(error.error)
+    assert not Student.objects.exists()
+
+
+def _export(client, data, query=""):
+    response = client.post(f"{STUDENTS}export/{query}", data)
+    assert response.streaming, response
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_export_streams_the_filtered_changelist_in_the_import_columns(registrar_client):
+    StudentFactory(email="ana@example.edu", name="Ana", gender="female")
+    StudentFactory(email="bo@example.edu", name="Bo", gender="male")
+
+    rows = _export(registrar_client, {"format": CSV_FORMAT}, "?gender=female")
+
+    assert rows[0] == list(SPECS["students"].columns)
+    assert [row[0] for row in rows[1:]] == ["ana@example.edu"]
+
+
+def test_export_selected_rows_only(registrar_client):
+    chosen, _ = StudentFactory(), StudentFactory()
+    form_page = registrar_client.post(
+        STUDENTS, {"action": "export_admin_action", "_selected_action": [chosen.pk]}
+    )
+    assert form_page.status_code == 200
+
+    rows = _export(registrar_client, {"format": CSV_FORMAT, "export_items": [chosen.pk]})
+
+    assert [row[0] for row in rows[1:]] == [chosen.email]
+
+
+def test_a_viewer_may_export_but_not_import(viewer_client):
+    StudentFactory()
+
+    assert viewer_client.get(f"{STUDENTS}import/").status_code == 403
+    assert len(_export(viewer_client, {"format": CSV_FORMAT})) == 2
+
+
+@pytest.mark.parametrize("model", [spec.model._meta.model_name for spec in SPECS.values()])
+def test_every_record_admin_offers_import_and_export(registrar_client, model):
+    page = registrar_client.get(f"/admin/academics/{model}/")
+
+    assert f"/admin/academics/{model}/import/".encode() in page.content
+    assert f"/admin/academics/{model}/export/".encode() in page.content
