@@ -14,6 +14,8 @@ from academics.api.wording import attribute, invalid, message_for
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 100
+# Keeps the row offset within PostgreSQL's bigint; no list is that long.
+MAX_PAGE = 1_000_000_000
 # The column that carries a list's total next to each row of its page.
 TOTAL = "_list_total"
 
@@ -42,6 +44,8 @@ class ContractFilterBackend:
             name, value = match.group(1), params[key]
             if name not in filterset_class.base_filters:
                 errors[key] = [api_msg.FILTER_NOT_ALLOWED.format(attribute=key)]
+            elif "\x00" in value:  # PostgreSQL text cannot hold it
+                errors[key] = [api_msg.NULL_CHARACTERS.format(attribute=key)]
             elif value == "null":
                 nulls.append(filterset_class.base_filters[name].field_name)
             else:
@@ -53,10 +57,12 @@ class ContractFilterBackend:
                 field = filterset.form.fields[name]
                 errors[key] = [message_for(p.code, key, field, p.messages[0]) for p in problems]
         ordering = self._ordering(params, view, errors)
+        search = params.get("search", "").strip()
+        if "\x00" in search:
+            errors["search"] = [api_msg.NULL_CHARACTERS.format(attribute="search")]
         if errors:
             raise invalid(errors)
         queryset = filterset.qs.filter(**{f"{path}__isnull": True for path in nulls})
-        search = params.get("search", "").strip()
         if search and view.search_fields:
             condition = models.Q()
             for path in view.search_fields:
@@ -105,7 +111,7 @@ class PagePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         errors: dict[str, list[str]] = {}
-        self.page = _positive_int(request.query_params, "page", 1, errors)
+        self.page = _positive_int(request.query_params, "page", 1, errors, maximum=MAX_PAGE)
         self.per_page = _positive_int(
             request.query_params, "per_page", DEFAULT_PER_PAGE, errors, maximum=MAX_PER_PAGE
         )

@@ -27,6 +27,7 @@ UUID = "The {attribute} must be a valid UUID."
 ARRAY = "The {attribute} must be an array."
 MAX_ITEMS = "The {attribute} must not have more than {max} items."
 OBJECT = "The request body must be a JSON object."
+NULL_CHARACTERS = "The {attribute} must not contain null characters."
 
 FILTER_NOT_ALLOWED = "The {attribute} filter is not allowed."
 UUIDS_UNKNOWN = "The selected uuids are invalid: {uuids}."

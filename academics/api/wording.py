@@ -28,6 +28,7 @@ _CODE_MESSAGES = {
     "not_a_list": api_msg.ARRAY,
     "date": api_msg.DATE,
     "datetime": api_msg.DATE,
+    "null_characters_not_allowed": api_msg.NULL_CHARACTERS,
 }
 
 # What "invalid" means depends on the field's type; the first match wins.

@@ -47,6 +47,7 @@ def test_institution_optional_text_sent_as_null_is_empty(api_client):
         ("name", "   ", api_msg.REQUIRED.format(attribute="name")),
         ("name", "x" * 256, api_msg.MAX_STRING.format(attribute="name", max=255)),
         ("name", 12, api_msg.STRING.format(attribute="name")),
+        ("name", "a\x00b", api_msg.NULL_CHARACTERS.format(attribute="name")),
         ("country", "", api_msg.REQUIRED.format(attribute="country")),
         ("status", "closed", api_msg.SELECTED_INVALID.format(attribute="status")),
         ("website", "not a url", api_msg.URL.format(attribute="website")),

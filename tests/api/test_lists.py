@@ -26,6 +26,13 @@ URL = "/api/courses"
         ({"per_page": MAX_PER_PAGE + 1}, "per_page", "The per page must not be greater than 100."),
         ({"per_page": 0}, "per_page", "The per page must be at least 1."),
         ({"page": "two"}, "page", api_msg.INTEGER.format(attribute="page")),
+        ({"page": 10**20}, "page", "The page must not be greater than 1000000000."),
+        (
+            {"where[code]": "a\x00b"},
+            "where[code]",
+            api_msg.NULL_CHARACTERS.format(attribute="where[code]"),
+        ),
+        ({"search": "a\x00b"}, "search", "The search must not contain null characters."),
     ],
 )
 def test_bad_list_parameters_are_named_in_a_422(api_client, params, field, message):
