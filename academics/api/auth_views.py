@@ -1,6 +1,7 @@
 """`POST /api/oauth/token` (client credentials) and `GET /api/auth/me`."""
 
 import json
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
@@ -39,6 +40,8 @@ class TokenView(APIView):
     parser_classes = [FormParser, MultiPartParser, JSONParser]
 
     def post(self, request):
+        if not isinstance(request.data, Mapping):  # e.g. a JSON array: no fields to read
+            return token_error(400, "invalid_request")
         fields = {name: str(request.data[name]) for name in TOKEN_FIELDS if request.data.get(name)}
         if fields.get("grant_type") != "client_credentials":
             # The only grant this API offers; others are refused before any client lookup.

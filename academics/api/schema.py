@@ -37,7 +37,7 @@ from academics import messages as msg
 from academics.api import messages as api_msg
 from academics.api.auth_views import TOKEN_ERROR_MESSAGES, TOKEN_FIELDS, MeView, TokenView
 from academics.api.base import MAX_BATCH, RecordSerializer, RecordViewSet
-from academics.api.lists import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from academics.api.lists import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from academics.errors import (
     MSG_TENANT_HEADER_MALFORMED,
     MSG_TENANT_HEADER_REQUIRED,
@@ -623,7 +623,7 @@ class PagePaginationScheme(OpenApiFilterExtension):
         return [
             build_parameter_type(
                 "page",
-                {"type": "integer", "minimum": 1},
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
                 "query",
                 default=1,
                 description="A page past the end is empty, with a correct `meta`.",

@@ -1,6 +1,8 @@
 """Rate limits: per API client on the resource API, per client id and address on the token
 endpoint. The rates are the `DEFAULT_THROTTLE_RATES` setting, read at request time."""
 
+from collections.abc import Mapping
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -23,6 +25,7 @@ class TokenRateThrottle(_SettingsRateThrottle):
     scope = "token"
 
     def get_cache_key(self, request, view):
-        client_id = str(request.data.get("client_id", ""))[:100] if request.data else ""
+        data = request.data if isinstance(request.data, Mapping) else {}  # JSON may be a list
+        client_id = str(data.get("client_id", ""))[:100]
         ident = f"{self.get_ident(request)}:{client_id}"
         return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -182,3 +182,14 @@ def test_a_post_to_a_path_without_endpoint_is_json_not_html(path, tenant_header,
     # then
     assert response.status_code == status
     assert response.json() == {"success": False, "message": message}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["[null, null]", '"client_credentials"', "3"])
+def test_a_token_request_whose_json_is_not_an_object_is_a_400(client, body):
+    # when (it used to be a 500: the throttle and the view read fields off a list)
+    response = client.post("/api/oauth/token", body, content_type="application/json")
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
