@@ -13,6 +13,7 @@ class RegistrarAdminSite(admin.AdminSite):
     """A tenant's registrar admin, titled with the tenant's name and opening on a dashboard."""
 
     index_title = "Academic records"
+    site_url = None  # no public site behind a tenant's host: no "View site" link
 
     def each_context(self, request):
         context = super().each_context(request)
@@ -51,6 +52,7 @@ class PlatformAdminSite(admin.AdminSite):
     site_header = "Academic records · Platform admin"
     site_title = "Platform admin"
     index_title = "Tenants and API clients"
+    site_url = None
 
 
 # Both keep the name "admin": each lives alone in its URLconf, so "admin:..." reverses work.
