@@ -27,7 +27,8 @@ from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, signals
+from django.db.models.base import ModelState
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -134,6 +135,10 @@ class RowImporter:
         self.change_reason = change_reason
         self.user = user
         self.seen: dict[tuple, int] = {}
+        self._template: dict | None = None
+        self.callable_defaults = [
+            f for f in self.meta.concrete_fields if f.has_default() and callable(f.default)
+        ]
         self.inserted = self.analyzed_at = 0
 
     # --- the whole run ---------------------------------------------------------------------
@@ -370,7 +375,7 @@ class RowImporter:
 
     def _apply(self, row: _Row) -> tuple[models.Model | None, str]:
         """Put the row's values on its record (new or matched) and validate it."""
-        instance = row.match if row.match is not None else self.model()
+        instance = row.match if row.match is not None else self._new_instance()
         adding = row.match is None
         checked = self.checked_on_create if adding else self.checked_on_update
         before = {} if adding else {f.attname: getattr(instance, f.attname) for f in self.plain}
@@ -433,6 +438,23 @@ class RowImporter:
             return None, UNCHANGED
         instance._transfer_changed = {self.meta.get_field(n).name for n in changed}
         return instance, UPDATE
+
+    def _new_instance(self) -> models.Model:
+        """A new record with its defaults, as `Model()` makes it: a copy of one made once, with
+        the callable defaults (the uuid) drawn again. `Model()` costs as much as the rest of a
+        row's validation; the copy is used only when no init signal is listened to."""
+        if self._template is None:
+            if signals.pre_init.has_listeners(self.model) or signals.post_init.has_listeners(
+                self.model
+            ):
+                return self.model()
+            self._template = self.model().__dict__
+        instance = self.model.__new__(self.model)
+        instance.__dict__.update(self._template)
+        instance._state = ModelState()
+        for field_ in self.callable_defaults:
+            setattr(instance, field_.attname, field_.get_default())
+        return instance
 
     def _parse(self, field_: models.Field, raw: str):
         if raw == "":

@@ -63,22 +63,30 @@ def copy_create_with_history(instances: list, model, *, user=None, change_reason
         ids = [row[0] for row in cursor.fetchall()]
 
     fields = list(meta.concrete_fields)
-    converters = [_converter(f) for f in fields]
+    converting = [(i, c) for i, c in enumerate(map(_converter, fields)) if c is not None]
+    attnames = [f.attname for f in fields]
+    now = timezone.now()
+    # What `pre_save` would do for these fields, with one timestamp for the chunk.
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     rows = []
     for instance, new_id in zip(instances, ids, strict=True):
         setattr(instance, pk.attname, new_id)
-        values = [f.pre_save(instance, True) for f in fields]
-        for position, convert in enumerate(converters):
-            if convert is not None:
-                values[position] = convert(values[position])
+        for attname in stamped:
+            setattr(instance, attname, now)
+        values = [getattr(instance, attname) for attname in attnames]
+        for position, convert in converting:
+            values[position] = convert(values[position])
         instance._state.adding = False
         rows.append(values)
     _copy(meta.db_table, [f.column for f in fields], rows)
 
     history = get_history_model_for_model(model)
     tracked = [f.attname for f in history.tracked_fields]
-    positions = [[f.attname for f in fields].index(name) for name in tracked]
-    now = timezone.now()
+    positions = [attnames.index(name) for name in tracked]
     user_id = getattr(user, "pk", None)
     extra = [now, change_reason or None, "+", user_id]
     history_columns = [
