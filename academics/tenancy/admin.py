@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from academics.admin.sites import platform_site
 from academics.tenancy.clients import api_client_create, api_client_revoke
-from academics.tenancy.models import ApiClient, Domain, Tenant
+from academics.tenancy.models import ApiClient, ApiScope, Domain, Tenant
 from academics.tenancy.services import tenant_provision
 
 MSG_TENANT_EXISTS = "A tenant with this identifier already exists."
@@ -20,6 +20,7 @@ MSG_CLIENT_CREATED = (
     "(shown only now; it is stored hashed)."
 )
 MSG_CLIENTS_REVOKED = "{count} API client(s) revoked."
+MSG_SCOPES_INVALID = "Scopes are space-separated names among: {scopes}."
 
 
 class ServiceAddAdmin(admin.ModelAdmin):
@@ -130,11 +131,20 @@ def revoke_api_clients(modeladmin, request, queryset):
     modeladmin.message_user(request, MSG_CLIENTS_REVOKED.format(count=len(clients)))
 
 
+class ApiClientForm(forms.ModelForm):
+    def clean_scopes(self):
+        scopes = self.cleaned_data["scopes"].split()
+        if not scopes or not set(scopes) <= set(ApiScope.values):
+            raise ValidationError(MSG_SCOPES_INVALID.format(scopes=", ".join(ApiScope.values)))
+        return " ".join(dict.fromkeys(scopes))
+
+
 @admin.register(ApiClient, site=platform_site)
 class ApiClientAdmin(ServiceAddAdmin):
     """No secret is ever shown after creation: only its hash is stored."""
 
     add_form_class = ApiClientAddForm
+    form = ApiClientForm
     list_display = ("name", "tenant", "client_id", "scopes", "is_active", "created_at")
     list_filter = ("is_active", "tenant", "scopes")
     list_select_related = ("tenant", "application")

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from academics.tenancy.admin import MSG_TENANT_EXISTS
+from academics.tenancy.admin import MSG_SCOPES_INVALID, MSG_TENANT_EXISTS
 from academics.tenancy.clients import api_client_create
 from academics.tenancy.models import ApiClient, Tenant
 from tests.admin.conftest import PASSWORD
@@ -121,3 +121,21 @@ def test_platform_staff_are_deactivated_not_deleted(platform_client):
     assert page.status_code == 200 and b"deletelink" not in page.content
     assert deleted.status_code == 403
     assert User.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("scopes", "saved"), [("read", "read"), ("write read read", "write read"), ("admin", None)]
+)
+def test_api_client_scopes_are_checked(platform_client, tenant_a, scopes, saved):
+    client = api_client_create(tenant=tenant_a, name="LMS").client
+
+    response = platform_client.post(
+        f"/admin/tenancy/apiclient/{client.pk}/change/", {"name": "LMS", "scopes": scopes}
+    )
+
+    client.refresh_from_db()
+    if saved:
+        assert response.status_code == 302 and client.scopes == saved
+    else:
+        assert MSG_SCOPES_INVALID.format(scopes="read, write") in response.content.decode()
+        assert client.scopes == "read write"
