@@ -257,3 +257,23 @@ def test_organizations_and_courses_find_their_institution_and_organization(write
         )
     ]
     assert not Course.objects.exists()
+
+
+def test_a_row_can_move_a_record_to_another_related_record(write_csv):
+    institution = InstitutionFactory(name="Tech University")
+    OrganizationFactory(institution=institution, code="FC")
+    engineering = OrganizationFactory(institution=institution, code="FE")
+    course = CourseFactory(institution=institution, code="BCS", organization=None)
+    path = write_csv(
+        [
+            ["institution_name", "organization_code", "code", "name"],
+            ["Tech University", "FE", "BCS", course.name],
+        ]
+    )
+
+    report = records_import_csv(resource="courses", path=path)
+
+    assert report.counts == {"update": 1}
+    course.refresh_from_db()
+    assert course.organization == engineering
+    assert course.history.latest().history_type == "~"
