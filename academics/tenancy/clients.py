@@ -117,6 +117,9 @@ class TenantClientValidator(OAuth2Validator):
     """Issues tokens only to active clients of active tenants."""
 
     def _load_application(self, client_id, request):
+        if "\x00" in str(client_id):  # no client has it, and PostgreSQL text cannot hold it
+            request.client = None
+            return None
         application = super()._load_application(client_id, request)
         if application is None:
             return None

@@ -193,3 +193,25 @@ def test_a_token_request_whose_json_is_not_an_object_is_a_400(client, body):
     # then
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("basic", [False, True])
+def test_a_client_id_with_a_nul_character_is_an_unknown_client(client, basic):
+    # given (it used to be a 500: PostgreSQL text cannot hold NUL)
+    import base64
+
+    fields = {"grant_type": "client_credentials"}
+    headers = {}
+    if basic:
+        credentials = base64.b64encode(b"demo\x00client:secret").decode()
+        headers["HTTP_AUTHORIZATION"] = f"Basic {credentials}"
+    else:
+        fields |= {"client_id": "demo\x00client", "client_secret": "secret"}
+
+    # when
+    response = client.post("/api/oauth/token", fields, **headers)
+
+    # then
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
