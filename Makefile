@@ -48,4 +48,4 @@ openapi: $(STAMP)
 
 ## Contract fuzzing with many more examples per operation than the normal test run.
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest tests/api/test_fuzz.py -q $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/api/test_fuzz.py -q $(PYTEST_ARGS)

@@ -247,6 +247,10 @@ ERROR_EXAMPLES = {
     415: api_msg.UNSUPPORTED_MEDIA_TYPE,
     429: api_msg.TOO_MANY_REQUESTS,
 }
+QUERY_VALIDATION_EXAMPLE = {
+    "where[colour]": [api_msg.FILTER_NOT_ALLOWED.format(attribute="where[colour]")],
+    "per_page": [api_msg.MAX_NUMBER.format(attribute="per page", max=MAX_PER_PAGE)],
+}
 VALIDATION_EXAMPLE = {
     "name": [api_msg.REQUIRED.format(attribute="name")],
     "course_uuid": [api_msg.SELECTED_INVALID.format(attribute="course uuid")],
@@ -475,6 +479,9 @@ class ContractSchema(AutoSchema):
         code = "201" if action == "create" else "200"
         return {code: {"description": "", "content": _media(schema, sample)}}
 
+    def _listing(self):
+        return bool(self._resource()) and self.view.action == "list"
+
     def _has_body(self):
         batch = self._resource() and self.view.action == "batch_destroy"
         return self.method in ("POST", "PUT", "PATCH") or bool(batch)
@@ -491,7 +498,7 @@ class ContractSchema(AutoSchema):
                 sample = {
                     "success": False,
                     "message": api_msg.INVALID_DATA,
-                    "errors": VALIDATION_EXAMPLE,
+                    "errors": QUERY_VALIDATION_EXAMPLE if self._listing() else VALIDATION_EXAMPLE,
                 }
             else:
                 schema, sample = error, {"success": False, "message": ERROR_EXAMPLES[code]}
