@@ -34,7 +34,7 @@ from tests.conftest import TENANT_A, issue_token
 from tests.factories import EnrollmentFactory, OrganizationFactory, StudentFactory
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
