@@ -223,7 +223,6 @@ EXAMPLES = {
             "version": "2024.1",
             "status": "active",
         },
-        "where": "where[status]=active&sort[column]=name",
     },
     "enrollment": {
         "object": ENROLLMENT,
@@ -405,7 +404,11 @@ class ContractSchema(AutoSchema):
         if isinstance(self.view, TokenView):
             token = _component(self.registry, "Token", TOKEN)
             token_error = _component(self.registry, "TokenError", TOKEN_ERROR)
-            sample = {"token_type": "Bearer", "expires_in": 43200, "access_token": "eyJ0eXAi..."}
+            sample = {
+                "token_type": "Bearer",
+                "expires_in": settings.OAUTH2_PROVIDER["ACCESS_TOKEN_EXPIRE_SECONDS"],
+                "access_token": "0hX8sY2rQ...",
+            }
             refused = {
                 "success": False,
                 "error": "invalid_client",
@@ -428,7 +431,7 @@ class ContractSchema(AutoSchema):
         if isinstance(self.view, MeView):
             me = _component(self.registry, "Me", ME)
             return {
-                "200": {"description": "", "content": _media(me)},
+                "200": {"description": "The client and its tenant.", "content": _media(me)},
                 **self._errors((400, 401, 403, 429)),
             }
         if self._resource():
@@ -476,8 +479,9 @@ class ContractSchema(AutoSchema):
             owner=(type(serializer), "one"),
         )
         sample = examples.get("object") and {"object": {"data": examples["object"]}}
-        code = "201" if action == "create" else "200"
-        return {code: {"description": "", "content": _media(schema, sample)}}
+        if action == "create":
+            return {"201": {"description": "The new record.", "content": _media(schema, sample)}}
+        return {"200": {"description": "The record.", "content": _media(schema, sample)}}
 
     def _listing(self):
         return bool(self._resource()) and self.view.action == "list"
