@@ -25,6 +25,7 @@ def test_many_tenants_bench_prints_every_figure_and_cleans_up(tenant_a):
     for figure in (
         "(a) p50 ratio",
         "(b) migrate, nothing to do",
+        "the same with --skip-checks",
         "(b) migrate, one new migration",
         "(c) worker RSS growth",
     ):
