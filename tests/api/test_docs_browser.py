@@ -59,6 +59,7 @@ def browser_page(token, monkeypatch):
         route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
 
     with sync_playwright() as playwright:
+        connections["default"] = in_transaction  # and so is the test itself
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.set_default_timeout(15_000)
@@ -110,3 +111,37 @@ def test_without_the_tenant_header_the_docs_show_the_401(token, browser_page):
     # then no request was sent
     assert operation.locator('tr[data-param-name="X-Tenant"] input.invalid').count() == 1
     assert not [call for call in page.calls if call[1].startswith("/api/students")]
+
+
+@pytest.mark.django_db
+def test_a_user_gets_the_token_with_the_client_credentials_flow(tenant_a, browser_page):
+    # given an API client's credentials
+    from academics.tenancy.clients import api_client_create
+
+    issued = api_client_create(tenant=tenant_a, name="Swagger user")
+    page = browser_page
+    page.goto(f"{ORIGIN}/api/docs")
+
+    # when they are entered under Authorize -> oauth2, with the read scope
+    page.locator(".btn.authorize").first.click()
+    oauth2 = page.locator(".auth-container").filter(has_text="clientCredentials")
+    oauth2.locator('input[data-name="clientId"]').fill(issued.client_id)
+    oauth2.locator('input[data-name="clientSecret"]').fill(issued.client_secret)
+    oauth2.locator('label[for^="read-"]').click()
+    oauth2.locator("button.authorize").click()
+    oauth2.get_by_text("Logout").wait_for()
+    page.locator(".btn-done").first.click()
+    # and a list is tried in tenant A
+    operation = page.locator("#operations-students-students_list")
+    operation.locator(".opblock-summary").click()
+    operation.locator(".try-out__btn").click()
+    operation.locator('tr[data-param-name="X-Tenant"] input').fill(TENANT_A)
+    operation.locator(".execute").click()
+
+    # then the token came from our token endpoint, and the list answered (and everything ran
+    # in the test's transaction)
+    assert connections["default"].in_atomic_block
+    status = operation.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    assert status.inner_text().strip().startswith("200")
+    assert ("POST", "/api/oauth/token", 200) in page.calls
