@@ -97,7 +97,7 @@ def test_a_user_pastes_a_token_and_a_tenant_and_tries_a_request(token, browser_p
 
 
 @pytest.mark.django_db
-def test_without_the_tenant_header_the_docs_show_the_401(token, browser_page):
+def test_the_docs_ask_for_the_tenant_header_before_sending(token, browser_page):
     page = browser_page
     page.goto(f"{ORIGIN}/api/docs")
     operation = page.locator("#operations-students-students_list")
