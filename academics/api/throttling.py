@@ -1,31 +1,66 @@
 """Rate limits: per API client on the resource API, per client id and address on the token
-endpoint. The rates are the `DEFAULT_THROTTLE_RATES` setting, read at request time."""
+endpoint. The rates are the `DEFAULT_THROTTLE_RATES` setting, read at request time.
 
+Each limit is a window that opens with a client's first request and lasts the rate's period,
+counted with an atomic cache increment: the cost per request stays constant (DRF's own
+throttles keep, and re-pickle on every request, the timestamps of every request in the window,
+which grows with the rate) and the count is exact across processes sharing a Redis cache.
+"""
+
+import hashlib
+import math
+import time
 from collections.abc import Mapping
 
+from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 
-class _SettingsRateThrottle(SimpleRateThrottle):
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+class WindowRateThrottle(BaseThrottle):
+    scope: str = ""
+
+    def ident_of(self, request) -> str:
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        if rate is None:
+            return True
+        limit, period = SimpleRateThrottle.parse_rate(None, rate)
+        key = f"throttle:{self.scope}:{self.ident_of(request)}"
+        now = time.time()
+        cache.add(f"{key}:start", now, timeout=period)
+        if cache.add(f"{key}:count", 1, timeout=period):
+            return True
+        try:
+            count = cache.incr(f"{key}:count")
+        except ValueError:  # the window closed between the two calls
+            cache.set(f"{key}:count", 1, timeout=period)
+            return True
+        if count <= limit:
+            return True
+        started = cache.get(f"{key}:start", now)
+        self.retry_after = max(1, math.ceil(started + period - now))
+        return False
+
+    def wait(self):
+        return self.retry_after
 
 
-class ApiClientRateThrottle(_SettingsRateThrottle):
+class ApiClientRateThrottle(WindowRateThrottle):
     scope = "api"
 
-    def get_cache_key(self, request, view):
+    def ident_of(self, request) -> str:
         client = getattr(request, "user", None)
-        ident = getattr(client, "uuid", None) or self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return str(getattr(client, "uuid", None) or self.get_ident(request))
 
 
-class TokenRateThrottle(_SettingsRateThrottle):
+class TokenRateThrottle(WindowRateThrottle):
     scope = "token"
 
-    def get_cache_key(self, request, view):
+    def ident_of(self, request) -> str:
         data = request.data if isinstance(request.data, Mapping) else {}  # JSON may be a list
-        client_id = str(data.get("client_id", ""))[:100]
-        ident = f"{self.get_ident(request)}:{client_id}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        # Hashed: a client id is arbitrary text, not a safe cache key.
+        client_id = hashlib.sha256(str(data.get("client_id", "")).encode()).hexdigest()[:32]
+        return f"{self.get_ident(request)}:{client_id}"

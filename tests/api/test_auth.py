@@ -267,3 +267,29 @@ def test_revoke_unknown_api_client_fails(db):
 def test_api_client_helper_sends_tenant_header(api_client):
     assert isinstance(api_client, APIClient)
     assert api_client.get("/api/auth/me").json()["data"]["tenant"]["domain"] == "tenant-a"
+
+
+def test_throttle_window_reopens_after_its_period(api_client, settings):
+    import time
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "2/second", "token": "1000/min"},
+    }
+    statuses = [api_client.get("/api/auth/me").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    time.sleep(1.1)
+    assert api_client.get("/api/auth/me").status_code == 200
+
+
+def test_throttle_keeps_a_counter_not_a_request_history(api_client, settings):
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "1000/min", "token": "1000/min"},
+    }
+    for _ in range(5):
+        api_client.get("/api/auth/me")
+    key = f"throttle:api:{api_client.api_client.uuid}:count"
+    assert cache.get(key) == 5
