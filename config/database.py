@@ -31,11 +31,17 @@ def embedded_database_url(data_dir: Path) -> str:
 
 
 def database_settings(
-    database_url: str | None, data_dir: Path, test_name: str | None, conn_max_age: int
+    database_url: str | None,
+    data_dir: Path,
+    test_name: str | None,
+    conn_max_age: int,
+    conn_health_checks: bool,
 ) -> dict:
     """The `default` entry of `DATABASES`, on django-tenants' schema-aware backend."""
     url = database_url or embedded_database_url(data_dir)
-    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    config = dj_database_url.parse(
+        url, conn_max_age=conn_max_age, conn_health_checks=conn_health_checks
+    )
     config["ENGINE"] = "django_tenants.postgresql_backend"
     if test_name:
         config["TEST"] = {"NAME": test_name}

@@ -51,6 +51,10 @@ DATABASES = {
         test_name=os.environ.get("TEST_DATABASE_NAME"),
         # Seconds a connection is kept for the next request (persistent connections).
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+        # A health check is one more round trip (SELECT 1) at the start of every request; without
+        # it, a request that finds its connection broken (database restarted) fails once and
+        # the connection is replaced at the end of that request.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

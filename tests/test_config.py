@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from config.database import database_settings
+
+URL = "postgresql://app:secret@db.internal:5433/records"
+
+
+def settings_for(**overrides):
+    options = {
+        "database_url": URL,
+        "data_dir": Path("/unused"),
+        "test_name": None,
+        "conn_max_age": 600,
+        "conn_health_checks": False,
+    }
+    return database_settings(**(options | overrides))
+
+
+def test_database_url_is_used_on_the_tenant_aware_backend():
+    config = settings_for()
+    assert config["ENGINE"] == "django_tenants.postgresql_backend"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.internal",
+        5433,
+        "records",
+        "app",
+    )
+    assert config["CONN_MAX_AGE"] == 600
+    assert "TEST" not in config
+
+
+def test_health_checks_and_test_database_name_follow_the_arguments():
+    config = settings_for(conn_health_checks=True, test_name="test_other")
+    assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["TEST"] == {"NAME": "test_other"}
+
+
+def test_health_checks_are_off_by_default_in_settings(settings):
+    # A check costs a round trip per request; see config/settings.py.
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is False
