@@ -16,10 +16,11 @@ sortable columns, searched columns). Everything else lives here:
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -180,8 +181,19 @@ class ReadPlan:
 
     def rows(self, queryset, extra: tuple[str, ...] = ()) -> list[dict]:
         """The output dicts; `extra` annotations come along under their own names."""
+        return self.fetch(self.statement(queryset, extra), extra)
+
+    def statement(self, queryset, extra: tuple[str, ...] = ()) -> tuple[str, tuple]:
+        """The SQL and parameters that fetch the plan's columns (and `extra`) of `queryset`."""
+        return queryset.values_list(*self.columns, *extra).query.sql_with_params()
+
+    def fetch(self, statement: tuple[str, tuple], extra: tuple[str, ...] = ()) -> list[dict]:
+        """Run a `statement()` in the active schema and build the output dicts. The columns
+        need no conversion beyond psycopg's (no field of the plan has a `from_db_value`)."""
         build = self._builders.get(extra) or self._builder(extra)
-        return [build(row) for row in queryset.values_list(*self.columns, *extra)]
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            return [build(row) for row in cursor.fetchall()]
 
     def _builder(self, extra: tuple[str, ...]):
         """One generated `lambda row: {...}` per plan: a list page builds 100 dicts, and a
@@ -317,6 +329,18 @@ def history_attribution(record, request) -> None:
 # --- Views -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ListStatement:
+    statement: tuple[str, tuple]
+    page: int
+    per_page: int
+
+
+# Compiled list statements of this process, by viewset and query parameters (see `list`).
+_LIST_STATEMENTS: dict[tuple, ListStatement] = {}
+MAX_LIST_STATEMENTS = 1000
+
+
 class RecordViewSet(viewsets.ModelViewSet):
     """list / create / retrieve / update (PUT) / partial_update (PATCH) / destroy (soft) and
     `DELETE batch/destroy`, for the resource a leaf names with `queryset` (its select_related
@@ -330,10 +354,29 @@ class RecordViewSet(viewsets.ModelViewSet):
     pagination_class = PagePagination
 
     def list(self, request, *args, **kwargs):
+        """A list's SQL is a function of its query parameters alone (names are unqualified:
+        the tenant is the connection's search path), so it is compiled once per distinct
+        query string and reused: building and compiling the queryset is most of a list's
+        Python time. Only valid parameters reach the memo; an empty page takes the full path,
+        which counts the total."""
+        plan = self.get_serializer_class().plan()
+        params = sorted((name, tuple(values)) for name, values in request.query_params.lists())
+        key = (type(self), tuple(params))
+        memo = _LIST_STATEMENTS.get(key)
+        if memo is not None:
+            rows = plan.fetch(memo.statement, (TOTAL,))
+            if rows:
+                self.paginator.resume(page=memo.page, per_page=memo.per_page)
+                return self.get_paginated_response(rows)
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        rows = self.get_serializer_class().rows(page, extra=(TOTAL,))
-        return self.get_paginated_response(rows)
+        statement = plan.statement(page, (TOTAL,))
+        if len(_LIST_STATEMENTS) >= MAX_LIST_STATEMENTS:
+            _LIST_STATEMENTS.clear()
+        _LIST_STATEMENTS[key] = ListStatement(
+            statement, page=self.paginator.page, per_page=self.paginator.per_page
+        )
+        return self.get_paginated_response(plan.fetch(statement, (TOTAL,)))
 
     def retrieve(self, request, *args, **kwargs):
         return Response({"data": self.get_serializer(self.get_object()).data})

@@ -127,6 +127,10 @@ class PagePagination(BasePagination):
         total = Subquery(counted.values(TOTAL), output_field=models.IntegerField())
         return queryset.annotate(**{TOTAL: total})[offset : offset + self.per_page]
 
+    def resume(self, *, page: int, per_page: int) -> None:
+        """Take up a page whose parameters were validated by an earlier request."""
+        self.page, self.per_page = page, per_page
+
     def get_paginated_response(self, data):
         """`data`: the page's rows, each still holding the TOTAL column."""
         total = data[0][TOTAL] if data else self.queryset.count()
