@@ -1,26 +1,17 @@
 """bench/many_tenants.py runs at a tiny size against the test database, so it cannot rot."""
 
-import subprocess
-import sys
-
 import pytest
 from django.db import connection
 
 from academics.tenancy.models import Tenant
-from tests.bench.test_provision_bench import ROOT, env_for_test_database
+from tests.bench.runner import run_bench
 
 TINY = ["--tenants", "3", "--requests", "20", "--memory-requests", "3"]
 
 
 @pytest.mark.django_db(transaction=False)
 def test_many_tenants_bench_prints_every_figure_and_cleans_up(tenant_a):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "many_tenants.py"), *TINY],
-        env=env_for_test_database(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_bench("many_tenants.py", *TINY)
     assert result.returncode == 0, result.stderr[-5000:]
     for figure in (
         "(a) p50 ratio",

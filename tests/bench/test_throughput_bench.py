@@ -2,35 +2,26 @@
 
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from academics.tenancy.models import Tenant
-from tests.bench.test_provision_bench import ROOT, env_for_test_database
+from tests.bench.runner import run_bench
 
 
 @pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed (apt-get install wrk)")
 def test_throughput_bench_prints_app_and_floor(tenant_a):
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "throughput.py"),
-            "--size",
-            "40",
-            "--duration",
-            "1",
-            "--concurrency",
-            "2",
-            "--workers",
-            "1",
-            "--drop",
-        ],
-        env=env_for_test_database(),
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run_bench(
+        "throughput.py",
+        "--size",
+        "40",
+        "--duration",
+        "1",
+        "--concurrency",
+        "2",
+        "--workers",
+        "1",
+        "--drop",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for line in ("GET list", "GET one", "POST", "floor list", "list app/floor at best"):
