@@ -54,9 +54,7 @@ def main() -> None:
     print(f"provisioning {args.tenants} tenants per path on {connection.connection.info.host}")
     print(f"{'path':<16} {'median s':>9} {'min s':>7} {'max s':>7}")
     for path, values in timings.items():
-        print(
-            f"{path:<16} {statistics.median(values):9.3f} {min(values):7.3f} {max(values):7.3f}"
-        )
+        print(f"{path:<16} {statistics.median(values):9.3f} {min(values):7.3f} {max(values):7.3f}")
     ratio = statistics.median(timings["migrations"]) / statistics.median(timings["template clone"])
     print(f"template clone is {ratio:.1f}x faster; target: median <= 0.3 s")
 
