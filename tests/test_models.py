@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from academics import messages as msg
@@ -320,3 +320,35 @@ def test_every_change_is_kept_in_history():
     history = list(student.history.order_by("history_date"))
     assert [h.name for h in history] == ["Before", "After", "After"]
     assert history[-1].deleted_at is not None
+
+
+RECORD_MODELS = [Institution, Organization, Course, Cohort, Student, Enrollment]
+
+
+@pytest.mark.parametrize("model", RECORD_MODELS, ids=lambda m: m.__name__)
+def test_history_tables_index_only_what_history_is_read_by(model):
+    """A record's entries, by date, by user: the live table's other indexes would only slow
+    every write of history."""
+    table = model.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"] or c["primary_key"]}
+    assert indexed == {("history_id",), ("id",), ("history_date",), ("history_user_id",)}
+
+
+def test_no_record_table_has_an_index_for_like_searches():
+    """`db_index` on a CharField adds a varchar_pattern_ops twin that equality filters never
+    use; the status fields are indexed plainly instead."""
+    tables = [m._meta.db_table for m in RECORD_MODELS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND tablename = ANY(%s) AND indexdef LIKE '%%pattern_ops%%'",
+            [tables],
+        )
+        assert cursor.fetchall() == []
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND indexname IN ('course_status_idx', 'enrollment_status_idx')"
+        )
+        assert len(cursor.fetchall()) == 2

@@ -20,6 +20,20 @@ class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
         return super().get_queryset().live()
 
 
+class RecordHistory(HistoricalRecords):
+    """simple-history's records, indexed for how history is read: a record's entries (`id`), by
+    date (`history_date`), by user (`history_user`). The historical model would otherwise copy
+    every index of the live table (uuid, timestamps, status, relations), which no history query
+    uses and every write pays for: eight more index entries per enrollment change."""
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for field in fields.values():
+            if field.name != model._meta.pk.attname:
+                field.db_index = False
+        return fields
+
+
 class RecordModel(models.Model):
     """Base of every academic record: a public `uuid`, timestamps and soft deletion.
 
@@ -37,7 +51,7 @@ class RecordModel(models.Model):
     objects = LiveManager()
     all_objects = LiveQuerySet.as_manager()
     # Who changed what and when, before and after, whatever the entry point.
-    history = HistoricalRecords(inherit=True)
+    history = RecordHistory(inherit=True)
 
     constraint_fields: dict[str, str] = {}
     protected_by: tuple[str, ...] = ()

@@ -22,7 +22,7 @@ class Course(RecordModel):
     area = models.CharField(max_length=255, blank=True, default="")
     version = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(
-        max_length=16, choices=CourseStatus.choices, default=CourseStatus.DRAFT, db_index=True
+        max_length=16, choices=CourseStatus.choices, default=CourseStatus.DRAFT
     )
 
     constraint_fields = {
@@ -33,6 +33,8 @@ class Course(RecordModel):
 
     class Meta(RecordModel.Meta):
         verbose_name = "course"
+        # A plain index: `db_index` on a CharField adds a second one for LIKE, never used here.
+        indexes = [models.Index(fields=["status"], name="course_status_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"],

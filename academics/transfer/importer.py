@@ -132,6 +132,25 @@ class RowImporter:
         self.all_names = {f.name for f in self.meta.concrete_fields}
         self.checked_on_create = editable | {f.name for f in self.plain}
         self.checked_on_update = {f.name for f in self.plain}
+        # What `clean_fields` skips, computed once rather than per row.
+        self.unchecked_on_create = frozenset(self.all_names - self.checked_on_create)
+        self.unchecked_on_update = frozenset(self.all_names - self.checked_on_update)
+        # Each key alternative's parts: (field name, attname, is a relation, compared casefolded).
+        self.key_parts = [
+            (
+                key_fields,
+                tuple(
+                    (
+                        name,
+                        self.meta.get_field(name).attname,
+                        name in self.fk_names,
+                        name in spec.casefold,
+                    )
+                    for name in key_fields
+                ),
+            )
+            for key_fields in spec.keys
+        ]
         self.change_reason = change_reason
         self.user = user
         self.seen: dict[tuple, int] = {}
@@ -377,7 +396,7 @@ class RowImporter:
         """Put the row's values on its record (new or matched) and validate it."""
         instance = row.match if row.match is not None else self._new_instance()
         adding = row.match is None
-        checked = self.checked_on_create if adding else self.checked_on_update
+        unchecked = self.unchecked_on_create if adding else self.unchecked_on_update
         before = {} if adding else {f.attname: getattr(instance, f.attname) for f in self.plain}
 
         for field_ in self.plain:
@@ -392,7 +411,7 @@ class RowImporter:
                 pk, record = row.related[fk.name]
                 # Set the id and prime the relation cache directly: the descriptor's checks
                 # cost more than the rest of the row, and the record comes from our own query.
-                setattr(instance, fk.attname, pk)
+                instance.__dict__[fk.attname] = pk
                 if record is not None:
                     fk.set_cached_value(instance, record)
                 elif fk.is_cached(instance):
@@ -400,7 +419,7 @@ class RowImporter:
 
         field_errors = {}
         try:
-            instance.clean_fields(exclude=self.all_names - checked)
+            instance.clean_fields(exclude=unchecked)
         except ValidationError as error:
             field_errors = error.message_dict
             for name in field_errors:
@@ -421,13 +440,24 @@ class RowImporter:
             for message in messages:
                 row.fail(self._column(name), message)
 
-        if row.key is not None:
-            first = self.seen.setdefault(row.key, row.line)
+        # One row per record: a row may not name, by any of its keys as the row leaves them, a
+        # record an earlier row of the file created or changed. Rows are matched a chunk at a
+        # time, so without this the outcome would depend on where the chunks are cut.
+        # The key the row itself names its record by is tried first, for the column reported.
+        key_parts = self.key_parts
+        if len(key_parts) > 1:
+            key_parts = sorted(key_parts, key=lambda alternative: alternative[0] != row.key_fields)
+        for key_fields, parts in key_parts:
+            key = _instance_key(instance, parts, invalid)
+            if key is None:
+                continue
+            first = self.seen.setdefault((key_fields, key), row.line)
             if first != row.line:
                 row.fail(
-                    self._column(row.key_fields[0]),
+                    self._column(key_fields[0]),
                     msg.DUPLICATE_IN_FILE.format(model=self.meta.verbose_name, line=first),
                 )
+                break
 
         if row.errors:
             return None, REJECT
@@ -489,6 +519,23 @@ class RowImporter:
                 columns.append(name)
         cells = row.cells or {}
         return " / ".join(cells[c] for c in columns if cells.get(c)) or "—"
+
+
+def _instance_key(instance, parts, invalid: set[str]) -> tuple | None:
+    """The instance's value of a key alternative (`RowImporter.key_parts`), or None when a part
+    of it is invalid or a text part is blank (such a key names no record)."""
+    values = []
+    for name, attname, is_relation, casefold in parts:
+        if name in invalid:
+            return None
+        value = getattr(instance, attname)
+        if not is_relation:
+            if value is None or value == "":
+                return None
+            if casefold:
+                value = value.lower()
+        values.append(value)
+    return tuple(values)
 
 
 def _same(old, new) -> bool:

@@ -46,22 +46,34 @@ def _compile_leaf(meta, lookup: str, expected) -> Callable[[Model], bool | None]
 def compile_condition(condition: Q, meta) -> Callable[[Model], bool | None]:
     """A function telling whether an instance satisfies `condition`: True, False, or None when
     unknown (a NULL took part), like SQL."""
-    parts = [
+    parts = tuple(
         compile_condition(child, meta) if isinstance(child, Q) else _compile_leaf(meta, *child)
         for child in condition.children
-    ]
-    conjunction = condition.connector == Q.AND
-    negated = condition.negated
+    )
+    # Three-valued AND and OR: one False (AND) or one True (OR) decides; else any unknown part
+    # makes the whole unknown.
+    if condition.connector not in (Q.AND, Q.OR):
+        raise ValueError(f"Unsupported connector in a check constraint: {condition.connector}")
+    decisive = condition.connector == Q.OR
 
     def holds(instance):
-        results = [part(instance) for part in parts]
-        if conjunction:
-            result = False if False in results else (None if None in results else True)
-        else:
-            result = True if True in results else (None if None in results else False)
-        return (not result) if negated and result is not None else result
+        unknown = False
+        for part in parts:
+            result = part(instance)
+            if result is decisive:
+                return decisive
+            if result is None:
+                unknown = True
+        return None if unknown else not decisive
 
-    return holds
+    if not condition.negated:
+        return holds
+
+    def negation(instance):
+        result = holds(instance)
+        return None if result is None else not result
+
+    return negation
 
 
 def condition_holds(condition: Q, instance: Model) -> bool | None:

@@ -8,6 +8,8 @@ history rows carry what simple_history's own bulk helper would write (every trac
 date, the user, the change reason, type "+").
 """
 
+from operator import attrgetter, itemgetter
+
 from django.db import connection
 from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
@@ -64,7 +66,7 @@ def copy_create_with_history(instances: list, model, *, user=None, change_reason
 
     fields = list(meta.concrete_fields)
     converting = [(i, c) for i, c in enumerate(map(_converter, fields)) if c is not None]
-    attnames = [f.attname for f in fields]
+    values_of = attrgetter(*(f.attname for f in fields))
     now = timezone.now()
     # What `pre_save` would do for these fields, with one timestamp for the chunk.
     stamped = [
@@ -74,30 +76,28 @@ def copy_create_with_history(instances: list, model, *, user=None, change_reason
     ]
     rows = []
     for instance, new_id in zip(instances, ids, strict=True):
-        setattr(instance, pk.attname, new_id)
+        values = instance.__dict__
+        values[pk.attname] = new_id
         for attname in stamped:
-            setattr(instance, attname, now)
-        values = [getattr(instance, attname) for attname in attnames]
-        for position, convert in converting:
-            values[position] = convert(values[position])
+            values[attname] = now
+        row = values_of(instance)
+        if converting:
+            row = list(row)
+            for position, convert in converting:
+                row[position] = convert(row[position])
         instance._state.adding = False
-        rows.append(values)
+        rows.append(row)
     _copy(meta.db_table, [f.column for f in fields], rows)
 
     history = get_history_model_for_model(model)
-    tracked = [f.attname for f in history.tracked_fields]
-    positions = [attnames.index(name) for name in tracked]
-    user_id = getattr(user, "pk", None)
-    extra = [now, change_reason or None, "+", user_id]
+    attnames = [f.attname for f in fields]
+    tracked_of = itemgetter(*(attnames.index(f.attname) for f in history.tracked_fields))
+    extra = (now, change_reason or None, "+", getattr(user, "pk", None))
     history_columns = [
-        *(history._meta.get_field(name).column for name in tracked),
+        *(history._meta.get_field(f.attname).column for f in history.tracked_fields),
         "history_date",
         "history_change_reason",
         "history_type",
         history._meta.get_field("history_user").column,
     ]
-    _copy(
-        history._meta.db_table,
-        history_columns,
-        ([row[p] for p in positions] + extra for row in rows),
-    )
+    _copy(history._meta.db_table, history_columns, (tracked_of(row) + extra for row in rows))

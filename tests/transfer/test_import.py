@@ -7,8 +7,9 @@ from academics import messages
 from academics.choices import CompletionStatus, CourseStatus
 from academics.models import Course, Enrollment, Institution, Organization, Student
 from academics.transfer import messages as msg
-from academics.transfer.importer import RowError
-from academics.transfer.services import records_import_csv
+from academics.transfer.files import csv_rows
+from academics.transfer.importer import RowError, RowImporter
+from academics.transfer.services import csv_import_open, records_import_csv
 from tests.factories import (
     CohortFactory,
     CourseFactory,
@@ -277,3 +278,45 @@ def test_a_row_can_move_a_record_to_another_related_record(write_csv):
     course.refresh_from_db()
     assert course.organization == engineering
     assert course.history.latest().history_type == "~"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 1000])
+def test_a_row_naming_a_record_another_row_changed_is_a_duplicate(write_csv, chunk_size):
+    """Row 3 names by its name the institution row 2 renamed to that name: both rows are about
+    one record, whether or not the two rows are looked up together."""
+    institution = InstitutionFactory(name="Old Name", country="BR")
+    path = write_csv(
+        [
+            ["uuid", "name", "country"],
+            [str(institution.uuid), "New Name", "BR"],
+            ["", "New Name", "PT"],
+        ]
+    )
+    spec, header, _ = csv_import_open(resource="institutions", path=path)
+
+    report = RowImporter(spec, header).run(csv_rows(path), chunk_size=chunk_size)
+
+    assert report.errors == [
+        RowError(3, "name", msg.DUPLICATE_IN_FILE.format(model="institution", line=2))
+    ]
+    institution.refresh_from_db()
+    assert institution.name == "Old Name"
+    assert Institution.objects.count() == 1
+
+
+def test_a_row_naming_a_record_an_earlier_row_creates_is_a_duplicate(write_csv):
+    path = write_csv(
+        [
+            ["institution_name", "code", "name"],
+            ["Tech University", "BCS", "Computer Science"],
+            ["Tech University", "", "Computer Science"],
+        ]
+    )
+    InstitutionFactory(name="Tech University")
+
+    report = records_import_csv(resource="courses", path=path)
+
+    assert report.errors == [
+        RowError(3, "institution_name", msg.DUPLICATE_IN_FILE.format(model="course", line=2))
+    ]
+    assert not Course.objects.exists()
