@@ -3,12 +3,12 @@
 `bulk_create_with_history` builds an ORM instance per history row and Django's bulk INSERT
 prepares every value in Python; for an import of a hundred thousand rows that is most of the
 time (see bench/README.md). This writes the same rows with COPY instead: primary keys are taken
-from the table's sequence first (one query), so the history rows can name their records; the
-history rows carry what simple_history's own bulk helper would write (every tracked field, the
-date, the user, the change reason, type "+").
+from the table's sequence first (one query), then the database copies the written rows into the
+history table (one INSERT ... SELECT), with what simple_history's own bulk helper would write
+(every tracked field, the date, the user, the change reason, type "+").
 """
 
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from django.db import connection
 from django.utils import timezone
@@ -89,15 +89,31 @@ def copy_create_with_history(instances: list, model, *, user=None, change_reason
         rows.append(row)
     _copy(meta.db_table, [f.column for f in fields], rows)
 
+    _history_from_table(model, ids, now=now, user=user, change_reason=change_reason)
+
+
+def _history_from_table(model, ids: list[int], *, now, user, change_reason: str) -> None:
+    """One "+" history row per record just written, copied by the database from the rows
+    themselves: the values as stored, and no second encoding of them in Python."""
     history = get_history_model_for_model(model)
-    attnames = [f.attname for f in fields]
-    tracked_of = itemgetter(*(attnames.index(f.attname) for f in history.tracked_fields))
-    extra = (now, change_reason or None, "+", getattr(user, "pk", None))
-    history_columns = [
-        *(history._meta.get_field(f.attname).column for f in history.tracked_fields),
-        "history_date",
-        "history_change_reason",
-        "history_type",
-        history._meta.get_field("history_user").column,
-    ]
-    _copy(history._meta.db_table, history_columns, (tracked_of(row) + extra for row in rows))
+    quote = connection.ops.quote_name
+    tracked = [f.attname for f in history.tracked_fields]
+    source = ", ".join(quote(model._meta.get_field(name).column) for name in tracked)
+    target = ", ".join(
+        quote(column)
+        for column in (
+            *(history._meta.get_field(name).column for name in tracked),
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            history._meta.get_field("history_user").column,
+        )
+    )
+    pk = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
+            f"SELECT {source}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+            f"WHERE {pk} IN (SELECT unnest(%s::bigint[])) ORDER BY {pk}",
+            [now, change_reason or None, getattr(user, "pk", None), ids],
+        )

@@ -197,10 +197,16 @@ def test_imports_are_recorded_in_the_history(write_csv):
     records_import_csv(resource="students", path=path)
 
     updated = student.history.order_by("history_date").last()
-    created = Student.objects.get(email="bia@example.edu").history.get()
+    record = Student.objects.get(email="bia@example.edu")
+    created = record.history.get()
     assert (updated.history_type, updated.name) == ("~", "Ana Maria")
     assert created.history_type == "+"
     assert created.history_change_reason == "Imported from registrar.csv"
+    assert created.history_user is None
+    assert created.history_date == record.created_at
+    # The history row holds the record as written, every field of it.
+    for field in Student._meta.concrete_fields:
+        assert getattr(created, field.attname) == getattr(record, field.attname), field.name
 
 
 def test_institutions_are_matched_by_uuid_or_else_by_name(write_csv):
