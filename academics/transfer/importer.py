@@ -65,6 +65,8 @@ class RowResult:
     action: str
     label: str
     errors: list[RowError] = field(default_factory=list)
+    # The file's columns whose values change the record (updates only).
+    changed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -209,7 +211,8 @@ class RowImporter:
             elif action == UPDATE:
                 updates.append(instance)
             if on_row is not None:
-                on_row(RowResult(row.line, action, self._label(row), errors))
+                changed = self._changed_columns(instance) if action == UPDATE else ()
+                on_row(RowResult(row.line, action, self._label(row), errors, changed))
         return creates, updates
 
     def _write(self, creates, updates, report):
@@ -507,6 +510,13 @@ class RowImporter:
             present = [c for c in ref.column_names if c in self.columns]
             return (present or ref.column_names)[0]
         return name
+
+    def _changed_columns(self, instance) -> tuple[str, ...]:
+        def field_of(column: str) -> str:
+            ref = self.spec.ref_for_column(column)
+            return ref.field if ref else column
+
+        return tuple(c for c in self.columns if field_of(c) in instance._transfer_changed)
 
     def _label(self, row: _Row) -> str:
         names = self.spec.keys[0]

@@ -1,188 +1,141 @@
-"""django-import-export resources for the admin, built from the same `specs` as the command's
-importer: the same columns, natural keys and matching, and every row validated by the model
-rules (`full_clean`) and saved through `academics.services.record_save`.
+"""django-import-export resources for the admin, running the command's importer (`RowImporter`).
 
-The admin imports a registrar's spreadsheet row by row (a few queries per row), with
-django-import-export's preview of each row before anything is written; bulk files belong to
-`manage.py import_records`.
+django-import-export gives the admin its upload form (CSV or XLSX), the preview of what each row
+would do and the confirmation step; the rows themselves are matched, validated and written by
+the same importer as `manage.py import_records`: the same natural keys, rules, messages and
+all-or-nothing write, at the same speed, with every change in the history under the registrar's
+name.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import models
-from import_export import fields, resources, widgets
+from datetime import date, datetime
 
-from academics.services import record_save
-from academics.transfer import messages as msg
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.html import format_html
+from import_export import fields, resources
+from import_export.results import Error, Result
+from import_export.results import RowResult as PreviewRow
+
 from academics.transfer.files import FileProblem
-from academics.transfer.importer import TEXT_FIELDS, TRUE_WORDS, check_columns
-from academics.transfer.specs import SPECS, Ref, Spec
+from academics.transfer.importer import (
+    CREATE,
+    REJECT,
+    UNCHANGED,
+    UPDATE,
+    RowImporter,
+    RowResult,
+    check_columns,
+)
+from academics.transfer.specs import SPECS, Spec
 
 CHANGE_REASON = "Imported in the admin"
+# Rows of each kind shown in the preview; the totals count every row.
+PREVIEW_ROWS = 1000
+PREVIEW_TYPES = {
+    CREATE: PreviewRow.IMPORT_TYPE_NEW,
+    UPDATE: PreviewRow.IMPORT_TYPE_UPDATE,
+    UNCHANGED: PreviewRow.IMPORT_TYPE_SKIP,
+    REJECT: PreviewRow.IMPORT_TYPE_INVALID,
+}
 
 
-def _words(column: str) -> str:
-    return column.replace("_", " ")
+def cell_text(value) -> str:
+    """A spreadsheet cell as the text a CSV file would hold: XLSX cells come typed (dates as
+    datetimes, numbers as floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        midnight = value.time() == datetime.min.time()
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
-def _cell(row, column: str) -> str:
-    value = row.get(column)
-    return "" if value is None else str(value).strip()
-
-
-def resolve_ref(ref: Ref, fk: models.ForeignKey, row, instance) -> models.Model | None:
-    """The live record the row's `ref` columns name, looked up as the importer does; raises
-    ValueError with the importer's message."""
-    for column, lookup in ref.columns:
-        value = _cell(row, column)
-        if not value:
-            continue
-        criteria = {f"{lookup}__iexact" if ref.casefold else lookup: value}
-        if ref.scope:
-            criteria[f"{ref.scope}_id"] = getattr(instance, f"{ref.scope}_id")
-        try:
-            found = list(fk.related_model._default_manager.filter(**criteria)[:2])
-        except ValidationError:  # a malformed uuid
-            found = []
-        if len(found) > 1:
-            raise ValueError(
-                msg.REFERENCE_AMBIGUOUS.format(
-                    model=fk.related_model._meta.verbose_name, attribute=_words(column)
-                )
-            )
-        if not found:
-            raise ValueError(msg.REFERENCE_INVALID.format(attribute=_words(column)))
-        return found[0]
-    return None
-
-
-class RefField(fields.Field):
-    """One column of a `Ref`: exported as the related record's key; on import, the first of the
-    ref's columns present in the file resolves the record for all of them."""
-
-    def __init__(self, spec: Spec, ref: Ref, column: str, lookup: str):
-        # The attribute is the relation itself, so that errors are reported on it and
-        # full_clean() does not report it again.
-        super().__init__(attribute=ref.field, column_name=column, widget=widgets.CharWidget())
-        self.ref = ref
-        self.lookup = lookup
-        self.fk = spec.model._meta.get_field(ref.field)
-
-    def get_value(self, instance):
-        related = super().get_value(instance)
-        return None if related is None else getattr(related, self.lookup)
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        present = [c for c in self.ref.column_names if c in row]
-        if present[0] == self.column_name:
-            setattr(instance, self.ref.field, resolve_ref(self.ref, self.fk, row, instance))
-
-
-class TextCellWidget(widgets.CharWidget):
-    """Text as the command's importer reads it: trimmed, and an empty cell is NULL where the
-    field allows it, "" otherwise."""
-
-    def __init__(self, null: bool = False, **kwargs):
-        super().__init__(**kwargs)
-        self.null = null
-
-    def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip()
-        if not text:
-            return None if self.null else ""
-        return text
-
-
-class BooleanWordWidget(widgets.BooleanWidget):
-    """Reads the words the command's importer reads (true/false, yes/no, 1/0)."""
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, str):
-            word = value.strip().lower()
-            if not word:
-                return None
-            return word in TRUE_WORDS
-        return super().clean(value, row, **kwargs)
+def dataset_rows(dataset, header: list[str]):
+    """(line number, {column: text}) per row; line 1 is the header, as in the spreadsheet."""
+    for number, values in enumerate(dataset, start=2):
+        cells = [cell_text(value) for value in values]
+        if any(cells):
+            yield number, dict(zip(header, cells, strict=True))
 
 
 class SpecResource(resources.ModelResource):
-    """Base of the generated resources. Rows are matched to records by `spec.keys` (not by
-    import-export's `import_id_fields`), validated with `full_clean` and saved by the services."""
+    """Base of the generated resources: `import_data` runs `RowImporter` over the dataset and
+    reports in django-import-export's terms (a `Result` of previewed and invalid rows)."""
 
     spec: Spec
 
-    @classmethod
-    def widget_kwargs_for_field(cls, field_name, django_field):
-        if isinstance(django_field, TEXT_FIELDS):
-            return {"null": django_field.null}
-        return super().widget_kwargs_for_field(field_name, django_field)
-
-    @classmethod
-    def widget_from_django_field(cls, f, default=widgets.Widget):
-        if isinstance(f, TEXT_FIELDS):
-            return TextCellWidget
-        if isinstance(f, models.BooleanField):
-            return BooleanWordWidget
-        return super().widget_from_django_field(f, default)
-
-    def before_import(self, dataset, **kwargs):
-        problems = check_columns(self.spec, [str(h).strip() for h in dataset.headers or []])
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        result = Result()
+        header = [str(h).strip() for h in dataset.headers or []]
+        result.diff_headers = header
+        problems = check_columns(self.spec, header)
         if problems:
-            raise FileProblem(" ".join(problems))
+            result.append_base_error(Error(FileProblem(" ".join(problems))))
+            return result
+        file_name = kwargs.get("file_name")
+        importer = RowImporter(
+            self.spec,
+            header,
+            user=kwargs.get("user"),
+            change_reason=f"{CHANGE_REASON} from {file_name}" if file_name else CHANGE_REASON,
+        )
+        rows = dataset_rows(dataset, header)
+        cells = {}
 
-    def before_import_row(self, row, **kwargs):
-        if not _cell(row, "uuid"):
-            row.pop("uuid", None)  # a new record keeps its generated uuid
+        def keep_cells():
+            for line, values in rows:
+                cells[line] = values
+                yield line, values
 
-    def get_instance(self, instance_loader, row):
-        probe = self._meta.model()
-        for ref in self.spec.refs:
-            fk = probe._meta.get_field(ref.field)
-            try:
-                setattr(probe, ref.field, resolve_ref(ref, fk, row, probe))
-            except ValueError:
-                return None  # import_instance reports it on the field
-        for key_fields in self.spec.keys:
-            criteria = {}
-            for name in key_fields:
-                if any(ref.field == name for ref in self.spec.refs):
-                    criteria[f"{name}_id"] = getattr(probe, f"{name}_id")
-                elif _cell(row, name):
-                    lookup = f"{name}__iexact" if name in self.spec.casefold else name
-                    criteria[lookup] = _cell(row, name)
-                else:
-                    break
-            else:
-                matches = list(self._meta.model._default_manager.filter(**criteria)[:2])
-                if len(matches) > 1:
-                    raise ValueError(
-                        msg.RECORD_AMBIGUOUS.format(model=self._meta.model._meta.verbose_name)
-                    )
-                return matches[0] if matches else None
-        return None
+        def preview(row: RowResult) -> None:
+            values = cells.pop(row.line)
+            shown = PREVIEW_TYPES[row.action]
+            result.totals[shown] += 1
+            if shown == PreviewRow.IMPORT_TYPE_INVALID:
+                if len(result.invalid_rows) < PREVIEW_ROWS:
+                    result.append_invalid_row(row.line, values, _validation_error(row))
+                return
+            if len(result.rows) < PREVIEW_ROWS:
+                result.append_row_result(_preview_row(row, shown, header, values))
 
-    def do_instance_save(self, instance, is_create):
-        instance._change_reason = CHANGE_REASON
-        record_save(record=instance)
+        report = importer.run(keep_cells(), dry_run=dry_run, on_row=preview)
+        result.total_rows = report.rows
+        for error in report.errors:
+            if error.line is None:  # a file-level error (a constraint at write time)
+                result.append_base_error(Error(ValidationError(error.message)))
+        return result
+
+
+def _validation_error(row: RowResult) -> ValidationError:
+    by_column: dict[str, list[str]] = {}
+    for error in row.errors:
+        by_column.setdefault(error.column or NON_FIELD_ERRORS, []).append(error.message)
+    return ValidationError(by_column)
+
+
+def _preview_row(row: RowResult, import_type: str, header: list[str], values) -> PreviewRow:
+    preview = PreviewRow()
+    preview.import_type = import_type
+    preview.object_repr = row.label
+    preview.row_values = values
+    preview.diff = [
+        format_html("<ins>{}</ins>", values[column]) if column in row.changed else values[column]
+        for column in header
+    ]
+    return preview
 
 
 def _resource_class(spec: Spec) -> type[SpecResource]:
-    attrs = {"spec": spec, "__module__": __name__}
-    for ref in spec.refs:
-        for column, lookup in ref.columns:
-            attrs[column] = RefField(spec, ref, column, lookup)
-    attrs["Meta"] = type(
-        "Meta",
-        (),
-        {
-            "model": spec.model,
-            "fields": spec.columns,
-            "import_order": spec.columns,
-            "export_order": spec.columns,
-            "clean_model_instances": True,
-            "skip_unchanged": True,
-            "report_skipped": True,
-        },
-    )
+    # The columns, declared for the import page's list of what a file may hold.
+    attrs = {column: fields.Field(column_name=column) for column in spec.columns}
+    attrs |= {"spec": spec, "__module__": __name__}
+    attrs["Meta"] = type("Meta", (), {"model": spec.model, "fields": spec.columns})
     name = f"{spec.model.__name__}Resource"
     return resources.ModelDeclarativeMetaclass(name, (SpecResource,), attrs)
 

@@ -2,20 +2,28 @@
 
 import csv
 import io
+from datetime import date, datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from academics import messages
-from academics.models import Enrollment, Student
+from academics.choices import CourseStatus
+from academics.models import Course, Enrollment, Student
 from academics.transfer import messages as msg
+from academics.transfer import resources
 from academics.transfer.resources import CHANGE_REASON
 from academics.transfer.specs import SPECS
 from tests.factories import CohortFactory, StudentFactory
 
 STUDENTS = "/admin/academics/student/"
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
+ENROLLMENT_COLUMNS = [
+    *("student_email", "course_code", "cohort_code", "completion_status", "grade"),
+    *("enrolled_at", "completed_at"),
+]
 STUDENT_ROWS = [
     ["email", "name", "date_of_birth", "gender", "social_name"],
     ["ana@example.edu", "Ana", "2001-01-01", "", ""],
@@ -61,7 +69,8 @@ def test_import_shows_a_preview_and_writes_only_when_confirmed(registrar_client,
     bia = Student.objects.get(email__iexact="bia@example.edu")
     assert (bia.name, bia.gender) == ("Bia", "female")
     entry = bia.history.latest()
-    assert (entry.history_user, entry.history_change_reason) == (registrar, CHANGE_REASON)
+    assert entry.history_user == registrar
+    assert entry.history_change_reason == f"{CHANGE_REASON} from students.csv"
 
 
 def test_importing_the_same_spreadsheet_again_changes_nothing(registrar_client):
@@ -81,8 +90,9 @@ def test_invalid_rows_are_reported_and_cannot_be_confirmed(registrar_client):
 
     result = shown.context["result"]
     [invalid] = result.invalid_rows
+    # The spreadsheet's own line number (the header is line 1) and column, as the command says.
     assert (invalid.number, invalid.error_dict) == (
-        3,
+        4,
         {"date_of_birth": [messages.BIRTH_DATE_IN_FUTURE]},
     )
     assert "confirm_form" not in shown.context
@@ -101,7 +111,9 @@ def test_enrollment_import_names_records_by_natural_keys(registrar_client):
     shown = preview(registrar_client, "/admin/academics/enrollment/", csv_file(rows))
 
     [invalid] = shown.context["result"].invalid_rows
-    assert invalid.error_dict == {"course": [msg.REFERENCE_INVALID.format(attribute="course code")]}
+    assert invalid.error_dict == {
+        "course_code": [msg.REFERENCE_INVALID.format(attribute="course code")]
+    }
     rows.pop()
     shown = preview(registrar_client, "/admin/academics/enrollment/", csv_file(rows))
     registrar_client.post(
@@ -159,3 +171,71 @@ def test_every_record_admin_offers_import_and_export(registrar_client, model):
 
     assert f"/admin/academics/{model}/import/".encode() in page.content
     assert f"/admin/academics/{model}/export/".encode() in page.content
+
+
+def test_the_preview_marks_the_cells_an_update_changes(registrar_client):
+    StudentFactory(email="bia@example.edu", name="Old Name", gender="female", social_name="Bia S.")
+
+    shown = preview(registrar_client, STUDENTS, csv_file(STUDENT_ROWS))
+
+    new, update = shown.context["result"].rows
+    assert new.diff == ["ana@example.edu", "Ana", "2001-01-01", "", ""]
+    assert update.diff[:3] == ["bia@example.edu", "<ins>Bia</ins>", "<ins>2002-02-02</ins>"]
+    assert b"1 new, 1 to update" in shown.content
+
+
+def test_spreadsheet_cells_are_read_as_their_text(registrar_client):
+    """XLSX cells come typed: dates as datetimes, numbers as floats."""
+    CohortFactory(code="K1", course__code="CK")
+    StudentFactory(email="ana@example.edu")
+    rows = [
+        ENROLLMENT_COLUMNS,
+        ["ana@example.edu", "CK", "K1", "completed", 8.5, datetime(2024, 2, 1), date(2024, 12, 1)],
+    ]
+
+    shown = preview(registrar_client, "/admin/academics/enrollment/", xlsx_file(rows), XLSX_FORMAT)
+    registrar_client.post(
+        "/admin/academics/enrollment/process_import/", shown.context["confirm_form"].initial
+    )
+
+    enrollment = Enrollment.objects.get()
+    assert enrollment.grade == Decimal("8.50")
+    assert enrollment.enrolled_at == date(2024, 2, 1)
+    assert enrollment.completed_at == date(2024, 12, 1)
+
+
+def test_a_confirmed_import_that_became_invalid_writes_nothing_and_says_why(registrar_client):
+    cohort = CohortFactory(code="K1", course__code="CK")
+    StudentFactory(email="ana@example.edu")
+    rows = [
+        ["student_email", "course_code", "cohort_code", "enrolled_at"],
+        ["ana@example.edu", "CK", "K1", "2024-02-01"],
+    ]
+    shown = preview(registrar_client, "/admin/academics/enrollment/", csv_file(rows))
+    Course.objects.filter(pk=cohort.course_id).update(status=CourseStatus.ARCHIVED)
+
+    confirmed = registrar_client.post(
+        "/admin/academics/enrollment/process_import/",
+        shown.context["confirm_form"].initial,
+        follow=True,
+    )
+
+    assert confirmed.redirect_chain[-1][0] == "/admin/academics/enrollment/import/"
+    assert "Nothing was imported" in confirmed.content.decode()
+    assert messages.COURSE_NOT_ACTIVE in confirmed.content.decode()
+    assert not Enrollment.objects.exists()
+
+
+def test_the_preview_of_a_large_file_shows_its_first_rows_and_counts_them_all(
+    registrar_client, monkeypatch
+):
+    monkeypatch.setattr(resources, "PREVIEW_ROWS", 2)
+    students = [[f"s{n}@example.edu", f"S{n}", "2001-01-01", "", ""] for n in range(5)]
+    rows = [STUDENT_ROWS[0], *students]
+
+    shown = preview(registrar_client, STUDENTS, csv_file(rows))
+
+    result = shown.context["result"]
+    assert (len(result.rows), result.totals["new"], result.total_rows) == (2, 5, 5)
+    assert b"The first 2 of 5 rows are shown." in shown.content
+    assert "confirm_form" in shown.context
