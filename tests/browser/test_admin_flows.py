@@ -73,3 +73,27 @@ def test_viewer_finds_no_edit_controls(page, live_tenant):
     expect(page.locator("input[name=_save]")).to_have_count(0)
     expect(page.locator(".deletelink")).to_have_count(0)
     expect(page.locator("input#id_grade")).to_have_count(0)
+
+
+def test_registrar_imports_a_spreadsheet_after_its_preview(page, live_tenant, tmp_path):
+    upload = tmp_path / "students.csv"
+    upload.write_text(
+        "email,name,date_of_birth,gender,social_name\n"
+        "beatriz@example.edu,Beatriz Imported,2001-01-01,,\n"
+        "carla.import@example.edu,Carla Import,2002-02-02,,\n"
+    )
+    log_in(page, live_tenant, "registrar")
+
+    page.goto(f"{live_tenant.url}/admin/academics/student/")
+    page.click("a.import_link")
+    page.set_input_files("#id_import_file", str(upload))
+    page.select_option("#id_format", label="csv")
+    page.click("input[type=submit]")
+    preview = page.locator("table.import-preview")
+    expect(page.locator(".import-preview-note")).to_contain_text("1 new, 1 to update")
+    expect(preview.locator("tr.update ins")).to_have_text(["Beatriz Imported", "2001-01-01"])
+    page.click("input[name=confirm]")
+
+    expect(page.locator(".messagelist .success")).to_contain_text("1 new, 1 updated")
+    page.goto(f"{live_tenant.url}/admin/academics/student/?q=Import")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
