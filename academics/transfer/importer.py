@@ -519,15 +519,20 @@ class RowImporter:
         return tuple(c for c in self.columns if field_of(c) in instance._transfer_changed)
 
     def _label(self, row: _Row) -> str:
-        names = self.spec.keys[0]
-        columns = []
-        for name in names:
-            if name in self.fk_names:
-                ref = next(r for r in self.spec.refs if r.field == name)
-                columns.extend(ref.column_names)
-            else:
-                columns.append(name)
+        """The row's record as a registrar names it: by its natural key (the first one filled
+        in, a record's uuid only when there is nothing else)."""
         cells = row.cells or {}
+        natural = [k for k in self.spec.keys if k != ("uuid",)] + [("uuid",)]
+        for names in natural:
+            columns = []
+            for name in names:
+                if name in self.fk_names:
+                    ref = next(r for r in self.spec.refs if r.field == name)
+                    columns.extend(ref.column_names)
+                else:
+                    columns.append(name)
+            if any(cells.get(c) for c in columns):
+                break
         return " / ".join(cells[c] for c in columns if cells.get(c)) or "—"
 
 

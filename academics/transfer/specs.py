@@ -1,7 +1,9 @@
 """What a file of each resource holds, declared once for the importer, the exporter and the admin.
 
 A file names related records by keys a registrar has in hand (a student's email, a course's
-code), never by database ids; a row finds the record it updates the same way (`keys`).
+code, or a record's public uuid), never by database ids; a row finds the record it updates the
+same way (`keys`). Every file carries the records' own uuids too, so that an exported tenant
+imported elsewhere keeps the identities API clients know its records by.
 """
 
 from dataclasses import dataclass, field
@@ -62,6 +64,8 @@ INSTITUTION_REF = Ref(
     field="institution",
     columns=(("institution_uuid", "uuid"), ("institution_name", "name")),
 )
+# A course or an organization may have no code: its uuid names it then.
+COURSE_COLUMNS = (("course_code", "code"), ("course_uuid", "uuid"))
 
 SPECS: dict[str, Spec] = {
     spec.name: spec
@@ -87,54 +91,63 @@ SPECS: dict[str, Spec] = {
         Spec(
             name="organizations",
             model=Organization,
-            fields=("code", "name"),
+            fields=("uuid", "code", "name"),
             refs=(INSTITUTION_REF,),
-            keys=(("institution", "code"), ("institution", "name")),
-            required=(INSTITUTION_REF.column_names, ("code", "name")),
+            keys=(("uuid",), ("institution", "code"), ("institution", "name")),
+            required=(("uuid", *INSTITUTION_REF.column_names), ("uuid", "code", "name")),
         ),
         Spec(
             name="courses",
             model=Course,
-            fields=("code", "name", "description", "workload_hours", "area", "version", "status"),
+            fields=(
+                "uuid",
+                "code",
+                "name",
+                "description",
+                "workload_hours",
+                "area",
+                "version",
+                "status",
+            ),
             refs=(
                 INSTITUTION_REF,
                 Ref(
                     field="organization",
-                    columns=(("organization_code", "code"),),
+                    columns=(("organization_code", "code"), ("organization_uuid", "uuid")),
                     scope="institution",
                     reads=("institution",),
                 ),
             ),
-            keys=(("code",), ("institution", "name")),
-            required=(("code", "name"),),
+            keys=(("uuid",), ("code",), ("institution", "name")),
+            required=(("uuid", "code", "name"),),
         ),
         Spec(
             name="cohorts",
             model=Cohort,
-            fields=("code", "modality", "start_date", "end_date"),
-            refs=(Ref(field="course", columns=(("course_code", "code"),)),),
-            keys=(("code",),),
-            required=(("code",),),
+            fields=("uuid", "code", "modality", "start_date", "end_date"),
+            refs=(Ref(field="course", columns=COURSE_COLUMNS),),
+            keys=(("uuid",), ("code",)),
+            required=(("uuid", "code"),),
         ),
         Spec(
             name="students",
             model=Student,
-            fields=("email", "name", "date_of_birth", "gender", "social_name"),
-            keys=(("email",),),
+            fields=("uuid", "email", "name", "date_of_birth", "gender", "social_name"),
+            keys=(("uuid",), ("email",)),
             casefold=frozenset({"email"}),
-            required=(("email",),),
+            required=(("uuid", "email"),),
         ),
         Spec(
             name="enrollments",
             model=Enrollment,
-            fields=("completion_status", "grade", "enrolled_at", "completed_at"),
+            fields=("uuid", "completion_status", "grade", "enrolled_at", "completed_at"),
             refs=(
                 Ref(field="student", columns=(("student_email", "email"),), casefold=True),
-                Ref(field="course", columns=(("course_code", "code"),), reads=("status",)),
+                Ref(field="course", columns=COURSE_COLUMNS, reads=("status",)),
                 Ref(field="cohort", columns=(("cohort_code", "code"),), reads=("course",)),
             ),
-            keys=(("student", "course", "cohort"),),
-            required=(("student_email",), ("course_code",)),
+            keys=(("uuid",), ("student", "course", "cohort")),
+            required=(("uuid", "student_email"), ("uuid", "course_code", "course_uuid")),
         ),
     )
 }

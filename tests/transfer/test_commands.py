@@ -109,7 +109,8 @@ def test_import_command_rejects_wrong_columns(tenant_a, write_csv):
     assert msg.UNKNOWN_COLUMNS.format(
         columns="mail", resource="students", expected=", ".join(SPECS["students"].columns)
     ) in str(raised.value)
-    assert msg.MISSING_COLUMNS.format(columns="email", resource="students") in str(raised.value)
+    missing = msg.MISSING_COLUMNS.format(columns="uuid or email", resource="students")
+    assert missing in str(raised.value)
 
 
 def test_import_command_rejects_a_file_that_is_not_utf8(tenant_a, tmp_path):
@@ -153,7 +154,9 @@ def test_export_command_writes_the_columns_import_reads(tenant_a, tmp_path):
         {
             "student_email": enrollment.student.email,
             "course_code": enrollment.course.code,
+            "course_uuid": str(enrollment.course.uuid),
             "cohort_code": enrollment.cohort.code,
+            "uuid": str(enrollment.uuid),
             "completion_status": "completed",
             "grade": "8.50",
             "enrolled_at": "2024-02-01",

@@ -326,3 +326,57 @@ def test_a_row_naming_a_record_an_earlier_row_creates_is_a_duplicate(write_csv):
         RowError(3, "institution_name", msg.DUPLICATE_IN_FILE.format(model="course", line=2))
     ]
     assert not Course.objects.exists()
+
+
+def test_a_course_without_a_code_is_named_by_its_uuid(write_csv):
+    course = CourseFactory(code=None)
+    StudentFactory(email="ana@example.edu")
+    path = write_csv(
+        [
+            ["student_email", "course_code", "course_uuid", "enrolled_at"],
+            ["ana@example.edu", "", str(course.uuid), "2024-02-01"],
+            ["ana@example.edu", "", "not-a-uuid", "2024-03-01"],
+        ]
+    )
+
+    report = records_import_csv(resource="enrollments", path=path)
+
+    assert report.errors == [
+        RowError(3, "course_uuid", msg.REFERENCE_INVALID.format(attribute="course uuid"))
+    ]
+    assert not Enrollment.objects.exists()
+    fixed = write_csv(
+        [
+            ["student_email", "course_code", "course_uuid", "enrolled_at"],
+            ["ana@example.edu", "", str(course.uuid), "2024-02-01"],
+        ],
+        name="fixed.csv",
+    )
+    assert records_import_csv(resource="enrollments", path=fixed).counts == {"create": 1}
+    assert Enrollment.objects.get().course == course
+
+
+def test_a_row_with_a_uuid_updates_that_record_whatever_else_it_changes(write_csv):
+    student = StudentFactory(email="old@example.edu", name="Ana")
+    path = write_csv(
+        [["uuid", "email", "name"], [str(student.uuid), "new@example.edu", "Ana Maria"]]
+    )
+
+    report = records_import_csv(resource="students", path=path)
+
+    assert report.counts == {"update": 1}
+    student.refresh_from_db()
+    assert (student.email, student.name) == ("new@example.edu", "Ana Maria")
+    assert Student.objects.count() == 1
+
+
+def test_a_new_record_keeps_the_uuid_its_row_gives(write_csv):
+    given = "0b5f6a7e-1d2c-4e3f-8a9b-0c1d2e3f4a5b"
+    path = write_csv(
+        [[*STUDENT_HEADER[:3], "uuid"], ["bia@example.edu", "Bia", "2002-03-04", given]]
+    )
+
+    report = records_import_csv(resource="students", path=path)
+
+    assert report.errors == []
+    assert str(Student.objects.get().uuid) == given
