@@ -153,6 +153,16 @@ class RowImporter:
             )
             for key_fields in spec.keys
         ]
+        self.key_order = {
+            named: sorted(self.key_parts, key=lambda alternative: alternative[0] != named)
+            for named in spec.keys
+        }
+        # Keys whose value a new record draws itself when the file leaves it empty (its uuid).
+        self.drawn_keys = {
+            (f.name,)
+            for f in self.meta.concrete_fields
+            if not f.editable and callable(f.default) and (f.name,) in spec.keys
+        }
         self.change_reason = change_reason
         self.user = user
         self.seen: dict[tuple, int] = {}
@@ -447,10 +457,9 @@ class RowImporter:
         # record an earlier row of the file created or changed. Rows are matched a chunk at a
         # time, so without this the outcome would depend on where the chunks are cut.
         # The key the row itself names its record by is tried first, for the column reported.
-        key_parts = self.key_parts
-        if len(key_parts) > 1:
-            key_parts = sorted(key_parts, key=lambda alternative: alternative[0] != row.key_fields)
-        for key_fields, parts in key_parts:
+        for key_fields, parts in self.key_order.get(row.key_fields, self.key_parts):
+            if adding and key_fields in self.drawn_keys and not row.cells.get(key_fields[0]):
+                continue  # a uuid just drawn for a new record: no other row can name it
             key = _instance_key(instance, parts, invalid)
             if key is None:
                 continue
