@@ -179,9 +179,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200, help="requests measured per side")
     args = parser.parse_args()
 
-    import django
+    from _django import setup_django
 
-    django.setup()
+    setup_django()
     import orjson
     import psycopg
     from django.conf import settings

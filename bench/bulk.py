@@ -233,9 +233,9 @@ def main() -> None:
         print(json.dumps(run_step(args.step, args.tenant, args.file)))
         return
 
-    import django
+    from _django import setup_django
 
-    django.setup()
+    setup_django()
     from django.db import connection
     from django_tenants.utils import tenant_context
 

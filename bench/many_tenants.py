@@ -559,9 +559,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the tenants in place")
     args = parser.parse_args()
 
-    import django
+    from _django import setup_django
 
-    django.setup()
+    setup_django()
     from academics.tenancy.services import ensure_template_schema
 
     ensure_template_schema()  # a one-off cost, outside the measurement

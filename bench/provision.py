@@ -23,9 +23,9 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=10, help="tenants per path")
     args = parser.parse_args()
 
-    import django
+    from _django import setup_django
 
-    django.setup()
+    setup_django()
     from django.db import connection
 
     from academics.tenancy.models import Tenant

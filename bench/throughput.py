@@ -227,9 +227,9 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
 
-    import django
+    from _django import setup_django
 
-    django.setup()
+    setup_django()
     from django.db import connection
     from django_tenants.utils import tenant_context
 
