@@ -14,6 +14,7 @@ class Progress:
         self.tty = self.stream.isatty()
         self.done = 0
         self._last_tenth = 0
+        self._shown = None
 
     def advance(self, count: int = 1) -> None:
         self.done += count
@@ -27,7 +28,13 @@ class Progress:
                 self.stream.flush()
 
     def _draw(self) -> None:
+        # Redrawn when the percentage shown changes (and at the end): a terminal write per row
+        # would cost more than the row.
         share = self.done / self.total if self.total else 1
+        percent = int(share * 100)
+        if percent == self._shown and self.done != self.total:
+            return
+        self._shown = percent
         filled = int(share * WIDTH)
         bar = "#" * filled + "." * (WIDTH - filled)
         self.stream.write(f"\r{self.label} [{bar}] {share:4.0%} {self.done}/{self.total}")

@@ -34,3 +34,15 @@ def test_a_pipe_gets_a_plain_line_per_tenth():
     assert lines[0] == "Exporting students: 2/20 rows"
     assert lines[-1] == "Exporting students: 20/20 rows"
     assert len(lines) == 10
+
+
+def test_a_terminal_bar_is_redrawn_only_when_its_percentage_changes():
+    stream = Terminal()
+    progress = Progress(10_000, "Importing enrollments", stream)
+
+    for _ in range(10_000):
+        progress.advance()
+
+    draws = stream.getvalue().split("\r")[1:]
+    assert len(draws) == 101  # 0 % to 100 %
+    assert draws[-1].endswith("100% 10000/10000")
