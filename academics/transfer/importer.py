@@ -23,6 +23,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -63,10 +64,15 @@ class RowError:
 class RowResult:
     line: int
     action: str
-    label: str
     errors: list[RowError] = field(default_factory=list)
     # The file's columns whose values change the record (updates only).
     changed: tuple[str, ...] = ()
+    # Names the row's record, computed only when asked for (most callers only count rows).
+    describe: Callable[[], str] = field(default=lambda: "—", repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        return self.describe()
 
 
 @dataclass
@@ -222,7 +228,7 @@ class RowImporter:
                 updates.append(instance)
             if on_row is not None:
                 changed = self._changed_columns(instance) if action == UPDATE else ()
-                on_row(RowResult(row.line, action, self._label(row), errors, changed))
+                on_row(RowResult(row.line, action, errors, changed, partial(self._label, row)))
         return creates, updates
 
     def _write(self, creates, updates, report):
