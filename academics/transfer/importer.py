@@ -38,7 +38,7 @@ from academics.transfer import messages as msg
 from academics.transfer.queries import InArray
 from academics.transfer.rules import CheckRules
 from academics.transfer.specs import Ref, Spec
-from academics.transfer.writer import copy_create_with_history
+from academics.transfer.writer import RecordStream
 
 CHUNK_SIZE = 2000
 ANALYZE_AFTER = 10_000
@@ -192,9 +192,11 @@ class RowImporter:
         try:
             with transaction.atomic():
                 for chunk in _chunks(iter(rows), chunk_size):
-                    creates, updates = self._validate(chunk, report, on_row)
-                    if not dry_run and report.ok:
-                        self._write(creates, updates, report)
+                    looked_up = self._look_up(chunk)
+                    if dry_run or not report.ok:
+                        self._check(looked_up, report, on_row)
+                    else:
+                        self._check_and_write(looked_up, report, on_row)
                 if dry_run or not report.ok:
                     raise _Rollback
                 report.written = True
@@ -202,13 +204,19 @@ class RowImporter:
             pass
         return report
 
-    def _validate(self, chunk, report, on_row):
+    def _look_up(self, chunk) -> list[_Row]:
+        """The chunk's rows, with the related records they name and the records they update."""
         rows = [_Row(line=line, cells=cells) for line, cells in chunk]
         readable = [row for row in rows if row.cells is not None]
         for ref in self.refs:
             self._resolve(ref, readable)
         self._match(readable)
-        creates, updates = [], []
+        return rows
+
+    def _check(self, rows: list[_Row], report, on_row, create=None) -> list:
+        """Validate every row in Python, handing each new record to `create` while the file is
+        valid so far; returns the records to update."""
+        updates = []
         for row in rows:
             if row.cells is None:
                 row.fail("", msg.ROW_LENGTH)
@@ -223,37 +231,49 @@ class RowImporter:
             report.counts[action] += 1
             report.errors.extend(errors)
             if action == CREATE:
-                creates.append(instance)
+                if create is not None and report.ok:
+                    create(instance)
             elif action == UPDATE:
                 updates.append(instance)
             if on_row is not None:
                 changed = self._changed_columns(instance) if action == UPDATE else ()
                 on_row(RowResult(row.line, action, errors, changed, partial(self._label, row)))
-        return creates, updates
+        return updates
 
-    def _write(self, creates, updates, report):
-        options = {"default_change_reason": self.change_reason, "default_user": self.user}
+    def _check_and_write(self, rows: list[_Row], report, on_row) -> None:
+        """Check the chunk while its new records stream into the table (the database inserts
+        them meanwhile), then write its changed records; in a savepoint, so that a constraint
+        broken by another writer is reported and the remaining rows are still checked."""
+        stream = RecordStream(
+            self.model, count=_unmatched(rows), user=self.user, change_reason=self.change_reason
+        )
         try:
             with transaction.atomic():
-                copy_create_with_history(
-                    creates, self.model, user=self.user, change_reason=self.change_reason
-                )
-                self._analyze_when_grown(len(creates))
-                if updates:
-                    now = timezone.now()
-                    changed = set().union(*(u._transfer_changed for u in updates))
-                    for record in updates:
-                        record.updated_at = now
-                    bulk_update_with_history(
-                        updates,
-                        self.model,
-                        [*sorted(changed), "updated_at"],
-                        batch_size=1000,
-                        **options,
-                    )
+                with stream:
+                    updates = self._check(rows, report, on_row, create=stream.write)
+                if report.ok:
+                    self._update(updates)
         except IntegrityError as error:
             # Another writer took a unique value between our check and the insert.
             report.errors.append(RowError(None, "", self._integrity_message(error)))
+            return
+        self._analyze_when_grown(len(stream.written))
+
+    def _update(self, records: list) -> None:
+        if not records:
+            return
+        now = timezone.now()
+        changed = set().union(*(record._transfer_changed for record in records))
+        for record in records:
+            record.updated_at = now
+        bulk_update_with_history(
+            records,
+            self.model,
+            [*sorted(changed), "updated_at"],
+            batch_size=1000,
+            default_change_reason=self.change_reason,
+            default_user=self.user,
+        )
 
     def _analyze_when_grown(self, inserted: int) -> None:
         """Refresh the table's statistics each time this import has doubled it. Autovacuum
@@ -566,6 +586,11 @@ def _instance_key(instance, parts, invalid: set[str]) -> tuple | None:
                 value = value.lower()
         values.append(value)
     return tuple(values)
+
+
+def _unmatched(rows: list[_Row]) -> int:
+    """How many of the rows would create a record (all of them valid)."""
+    return sum(1 for row in rows if row.cells is not None and row.match is None)
 
 
 def _same(old, new) -> bool:

@@ -1,4 +1,5 @@
-"""Inserting many validated records, with their history, through PostgreSQL COPY.
+"""Inserting many validated records, with their history, through PostgreSQL COPY, streamed while
+the importer validates them.
 
 `bulk_create_with_history` builds an ORM instance per history row and Django's bulk INSERT
 prepares every value in Python; for an import of a hundred thousand rows that is most of the
@@ -41,55 +42,101 @@ def _converter(field):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _copy(table: str, columns: list[str], rows) -> None:
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    # The raw psycopg cursor speaks COPY; its errors still surface as Django's (IntegrityError).
-    with connection.wrap_database_errors, connection.cursor() as cursor:
-        sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+class QueryDuringStream(RuntimeError):
+    pass
 
 
-def copy_create_with_history(instances: list, model, *, user=None, change_reason: str = "") -> None:
-    """Insert `instances` (new, validated) and one "+" history row each; sets their pks."""
-    if not instances:
-        return
-    meta = model._meta
-    pk = meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(meta.db_table), pk.column, len(instances)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+def _refuse_query(*args, **kwargs):
+    raise QueryDuringStream(
+        "A query ran while new records were streaming into COPY: the rules that validate a "
+        "row must read only the related records the import loads (Ref.reads in specs.py)."
+    )
 
-    fields = list(meta.concrete_fields)
-    converting = [(i, c) for i, c in enumerate(map(_converter, fields)) if c is not None]
-    values_of = attrgetter(*(f.attname for f in fields))
-    now = timezone.now()
-    # What `pre_save` would do for these fields, with one timestamp for the chunk.
-    stamped = [
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    rows = []
-    for instance, new_id in zip(instances, ids, strict=True):
+
+class RecordStream:
+    """New records of one model streamed into their table with COPY as they are validated: the
+    database inserts them (and updates the indexes) while Python checks the next rows. Closing
+    the stream ends the COPY and writes one "+" history row per record.
+
+        with RecordStream(Student, count=n, user=user, change_reason=reason) as stream:
+            stream.write(instance)      # up to `count` instances; each gets its pk here
+
+    No other query may run on the connection while the stream is open: the COPY holds it, and
+    psycopg would wait for it forever. Such a query (a model rule reading a relation the import
+    did not load, see `Ref.reads`) raises `QueryDuringStream` instead. Errors surface as
+    Django's (an IntegrityError when a unique value was taken meanwhile).
+    """
+
+    def __init__(self, model, *, count: int, user=None, change_reason: str = ""):
+        self.model = model
+        self.count = count
+        self.user = user
+        self.change_reason = change_reason
+        meta = model._meta
+        self.fields = list(meta.concrete_fields)
+        self.pk_attname = meta.pk.attname
+        self.values_of = attrgetter(*(f.attname for f in self.fields))
+        self.converting = [
+            (i, c) for i, c in enumerate(map(_converter, self.fields)) if c is not None
+        ]
+        # What `pre_save` would do for these fields, with one timestamp for the stream.
+        self.stamped = [
+            f.attname
+            for f in self.fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        self.written: list[int] = []
+
+    def __enter__(self):
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        self.now = timezone.now()
+        self._cursor = connection.cursor()
+        with connection.wrap_database_errors:
+            # Primary keys first, so that the history rows can name their records.
+            self._cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(meta.db_table), meta.pk.column, self.count],
+            )
+            self._ids = iter([row[0] for row in self._cursor.fetchall()])
+            columns = ", ".join(quote(f.column) for f in self.fields)
+            self._copying = self._cursor.cursor.copy(
+                f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+            )
+            self._copy = self._copying.__enter__()
+        connection.cursor = connection.chunked_cursor = _refuse_query
+        return self
+
+    def write(self, instance) -> None:
         values = instance.__dict__
-        values[pk.attname] = new_id
-        for attname in stamped:
-            values[attname] = now
-        row = values_of(instance)
-        if converting:
+        new_id = next(self._ids)
+        values[self.pk_attname] = new_id
+        for attname in self.stamped:
+            values[attname] = self.now
+        row = self.values_of(instance)
+        if self.converting:
             row = list(row)
-            for position, convert in converting:
+            for position, convert in self.converting:
                 row[position] = convert(row[position])
         instance._state.adding = False
-        rows.append(row)
-    _copy(meta.db_table, [f.column for f in fields], rows)
+        self._copy.write_row(row)
+        self.written.append(new_id)
 
-    _history_from_table(model, ids, now=now, user=user, change_reason=change_reason)
+    def __exit__(self, exc_type, exc, traceback):
+        del connection.cursor, connection.chunked_cursor  # Django's own methods again
+        try:
+            with connection.wrap_database_errors:
+                self._copying.__exit__(exc_type, exc, traceback)
+            if exc_type is None and self.written:
+                _history_from_table(
+                    self.model,
+                    self.written,
+                    now=self.now,
+                    user=self.user,
+                    change_reason=self.change_reason,
+                )
+        finally:
+            self._cursor.close()
 
 
 def _history_from_table(model, ids: list[int], *, now, user, change_reason: str) -> None:

@@ -10,6 +10,7 @@ from academics.transfer import messages as msg
 from academics.transfer.files import csv_rows
 from academics.transfer.importer import RowError, RowImporter
 from academics.transfer.services import csv_import_open, records_import_csv
+from academics.transfer.writer import QueryDuringStream
 from tests.factories import (
     CohortFactory,
     CourseFactory,
@@ -380,3 +381,21 @@ def test_a_new_record_keeps_the_uuid_its_row_gives(write_csv):
 
     assert report.errors == []
     assert str(Student.objects.get().uuid) == given
+
+
+def test_a_rule_that_queries_while_rows_stream_fails_loudly_and_writes_nothing(
+    write_csv, monkeypatch
+):
+    """Rows stream into COPY as they are validated; a rule reading a relation the import did not
+    load would wait for the connection forever. It raises instead."""
+    StudentFactory(email="ana@example.edu")
+    CohortFactory(code="K1", course__code="CK")
+    path = write_csv(
+        [ENROLLMENT_HEADER, ["ana@example.edu", "CK", "K1", "enrolled", "", "2024-02-01", ""]]
+    )
+    monkeypatch.setattr(Enrollment, "clean", lambda self: self.student.name)
+
+    with pytest.raises(QueryDuringStream):
+        records_import_csv(resource="enrollments", path=path)
+
+    assert not Enrollment.objects.exists()
