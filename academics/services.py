@@ -100,7 +100,21 @@ def record_soft_delete(*, record: RecordModel) -> None:
 
 
 def record_restore(*, record: RecordModel) -> RecordModel:
-    """Bring a soft-deleted record back, if no live record has taken its unique values since."""
+    """Bring a soft-deleted record back, if no live record has taken its unique values since
+    and every record it belongs to is live (a live enrollment of a deleted student would be
+    seen by nobody, yet count against the student's next one)."""
+    deleted_parents = {
+        field.name: msg.RESTORE_PARENT_DELETED.format(model=field.related_model._meta.verbose_name)
+        for field in record._meta.concrete_fields
+        if field.many_to_one
+        and issubclass(field.related_model, RecordModel)
+        and getattr(record, field.attname) is not None
+        and field.related_model.all_objects.deleted()
+        .filter(pk=getattr(record, field.attname))
+        .exists()
+    }
+    if deleted_parents:
+        raise ValidationError(deleted_parents)
     record.deleted_at = None
     return record_save(record=record)
 

@@ -263,6 +263,23 @@ def test_restore_is_refused_when_a_live_record_took_its_unique_value():
     assert Student.all_objects.get(pk=student.pk).deleted_at is not None
 
 
+def test_restore_is_refused_while_a_record_it_belongs_to_is_deleted():
+    enrollment = EnrollmentFactory()
+    record_soft_delete(record=enrollment)
+    record_soft_delete(record=enrollment.student)
+
+    with pytest.raises(ValidationError) as refused:
+        record_restore(record=Enrollment.all_objects.get(pk=enrollment.pk))
+
+    assert refused.value.message_dict == {
+        "student": [msg.RESTORE_PARENT_DELETED.format(model="student")]
+    }
+    assert Enrollment.all_objects.get(pk=enrollment.pk).is_deleted
+    record_restore(record=Student.all_objects.get(pk=enrollment.student_id))
+    record_restore(record=Enrollment.all_objects.get(pk=enrollment.pk))
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+
+
 @pytest.mark.parametrize(
     ("make_protected", "expected"),
     [
