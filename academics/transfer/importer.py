@@ -11,12 +11,14 @@ per chunk of rows instead of several per row:
 - `Model.clean_fields()` and `Model.clean()` run as they are, in Python;
 - check constraints are evaluated in Python (`rules`);
 - unique constraints: every model's unique constraint is the key its rows are matched by
-  (`Spec.keys`), so a row can only break one by repeating the key of an earlier row of the same
-  file, which is checked here; a concurrent writer is still caught by the database at insert.
+  (`Spec.keys`), so a row can only break one by naming, by any of its keys, a record an earlier
+  row of the same file created or changed, which is checked here; a concurrent writer is still
+  caught by the database at insert.
 
-New records are inserted with COPY (`writer`), changed ones with simple_history's
-`bulk_update_with_history`; either way every created or changed record gets its history entry,
-in one transaction that is rolled back if any row is invalid.
+New records stream into their table with COPY while their chunk is being validated (`writer`),
+changed ones are written with simple_history's `bulk_update_with_history`; either way every
+created or changed record gets its history entry, in one transaction that is rolled back if any
+row is invalid.
 """
 
 import uuid
