@@ -121,6 +121,7 @@ def _validation_error(row: RowResult) -> ValidationError:
 
 def _preview_row(row: RowResult, import_type: str, header: list[str], values) -> PreviewRow:
     preview = PreviewRow()
+    preview.number = row.line  # the spreadsheet line, shown in the preview
     preview.import_type = import_type
     preview.object_repr = row.label
     preview.row_values = values

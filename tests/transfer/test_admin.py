@@ -97,6 +97,13 @@ def test_invalid_rows_are_reported_and_cannot_be_confirmed(registrar_client):
     )
     assert "confirm_form" not in shown.context
     assert not Student.objects.exists()
+    # What the other rows would do is shown too, by line.
+    assert [(row.number, row.import_type) for row in result.valid_rows()] == [
+        (2, "new"),
+        (3, "new"),
+    ]
+    assert b"1 invalid; 2 new, 0 to update, 0 unchanged." in shown.content
+    assert b"The other rows, once the file is corrected" in shown.content
 
 
 def test_enrollment_import_names_records_by_natural_keys(registrar_client):
