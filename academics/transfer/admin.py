@@ -17,12 +17,23 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ExportForm
 
 from academics.transfer.exporter import export_chunks
+from academics.transfer.files import csv_delimiter
 from academics.transfer.resources import RESOURCES
 from academics.transfer.specs import SPECS
 
 
+class SpreadsheetCSV(CSV):
+    """CSV as spreadsheets write it: commas, semicolons or tabs between cells."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        first_line = next((line for line in in_stream.splitlines() if line.strip()), "")
+        return super().create_dataset(in_stream, delimiter=csv_delimiter(first_line), **kwargs)
+
+
 class TransferAdminMixin(ImportMixin, ExportActionMixin):
-    import_formats = [CSV, XLSX]
+    import_formats = [SpreadsheetCSV, XLSX]
     export_formats = [CSV, JSON]
     # The export always has the columns import reads, so there are no fields to pick.
     export_form_class = ExportForm

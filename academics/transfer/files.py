@@ -1,10 +1,27 @@
-"""Reading import files: CSV (UTF-8, with or without the byte-order mark spreadsheets write)."""
+"""Reading import files: CSV (UTF-8, with or without the byte-order mark spreadsheets write),
+with commas, semicolons (what spreadsheets write where the comma is the decimal mark) or tabs
+between cells."""
 
 import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 from academics.transfer import messages as msg
+
+DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(header_line: str) -> str:
+    """The delimiter that cuts the header line into the most cells (a comma on a tie)."""
+    return max(DELIMITERS, key=lambda d: len(next(csv.reader([header_line], delimiter=d), [])))
+
+
+def _first_line(path: Path) -> str:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        for line in handle:
+            if line.strip():
+                return line
+    return ""
 
 
 class FileProblem(Exception):
@@ -19,8 +36,9 @@ def check_csv(path: Path) -> tuple[list[str], int]:
     header = None
     rows = 0
     try:
+        delimiter = csv_delimiter(_first_line(path))
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            for cells in csv.reader(handle):
+            for cells in csv.reader(handle, delimiter=delimiter):
                 if not any(cells):
                     continue
                 if header is None:
@@ -48,8 +66,9 @@ def _first_undecodable_line(path: Path) -> int:
 def csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None]]:
     """(line number, {column: trimmed cell}) for every data row; the cells are None when the
     row's length differs from the header's (it cannot be read safely)."""
+    delimiter = csv_delimiter(_first_line(path))
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=delimiter)
         header = None
         last_line = 0
         for cells in reader:

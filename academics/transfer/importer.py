@@ -537,6 +537,9 @@ class RowImporter:
                 return True
             if word in FALSE_WORDS:
                 return False
+        if isinstance(field_, models.DecimalField) and "," in raw and "." not in raw:
+            # A decimal comma, as spreadsheets in many locales write a grade: 8,5 is 8.5.
+            return raw.replace(",", ".", 1) if raw.count(",") == 1 else raw
         return raw
 
     def _column(self, name: str) -> str:

@@ -246,3 +246,15 @@ def test_the_preview_of_a_large_file_shows_its_first_rows_and_counts_them_all(
     assert (len(result.rows), result.totals["new"], result.total_rows) == (2, 5, 5)
     assert b"The first 2 of 5 rows are shown." in shown.content
     assert "confirm_form" in shown.context
+
+
+def test_a_semicolon_separated_csv_is_read_as_a_spreadsheet_writes_it(registrar_client):
+    upload = SimpleUploadedFile(
+        "students.csv",
+        "\ufeffemail;name;date_of_birth\nana@example.edu;Ana;2001-01-01\n".encode(),
+    )
+
+    shown = preview(registrar_client, STUDENTS, upload)
+
+    assert import_types(shown) == ["new"]
+    assert shown.context["result"].rows[0].diff == ["ana@example.edu", "Ana", "2001-01-01"]

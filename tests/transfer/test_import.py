@@ -399,3 +399,39 @@ def test_a_rule_that_queries_while_rows_stream_fails_loudly_and_writes_nothing(
         records_import_csv(resource="enrollments", path=path)
 
     assert not Enrollment.objects.exists()
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_files_with_semicolons_or_tabs_and_decimal_commas_are_read(tmp_path, delimiter):
+    """What a spreadsheet writes where the comma is the decimal mark: `;` between cells, 8,5."""
+    StudentFactory(email="ana@example.edu")
+    CohortFactory(code="K1", course__code="CK")
+    path = tmp_path / "enrollments.csv"
+    path.write_text(
+        "\n".join(
+            delimiter.join(cells)
+            for cells in (
+                ENROLLMENT_HEADER,
+                ["ana@example.edu", "CK", "K1", "completed", "8,5", "2024-02-01", "2024-12-01"],
+            )
+        )
+        + "\n",
+        encoding="utf-8-sig",
+    )
+
+    report = records_import_csv(resource="enrollments", path=path)
+
+    assert report.errors == []
+    assert Enrollment.objects.get().grade == Decimal("8.50")
+
+
+def test_a_grade_with_two_commas_is_still_refused(write_csv):
+    StudentFactory(email="ana@example.edu")
+    CohortFactory(code="K1", course__code="CK")
+    path = write_csv(
+        [ENROLLMENT_HEADER, ["ana@example.edu", "CK", "K1", "completed", "8,5,1", "2024-02-01", ""]]
+    )
+
+    report = records_import_csv(resource="enrollments", path=path)
+
+    assert [(e.line, e.column) for e in report.errors] == [(2, "grade")]
