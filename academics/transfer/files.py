@@ -9,6 +9,23 @@ from pathlib import Path
 from academics.transfer import messages as msg
 
 DELIMITERS = (",", ";", "\t")
+# The key under which a row holds the number of the first column without a name in the header
+# whose cell has a value (spreadsheets often save empty columns past the last named one).
+UNNAMED = ""
+
+
+def row_cells(header: list[str], cells: list[str]) -> dict[str, str | int]:
+    """{column: trimmed cell} of a data row. Cells of unnamed columns are left out when blank;
+    a value in one is kept as its column number under `UNNAMED`, for the importer to refuse."""
+    if all(header):
+        return {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
+    row: dict[str, str | int] = {}
+    for number, (column, cell) in enumerate(zip(header, cells, strict=True), start=1):
+        if column:
+            row[column] = cell.strip()
+        elif cell.strip():
+            row.setdefault(UNNAMED, number)
+    return row
 
 
 def csv_delimiter(header_line: str) -> str:
@@ -81,4 +98,4 @@ def csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None]]:
             if len(cells) != len(header):
                 yield line, None
                 continue
-            yield line, {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
+            yield line, row_cells(header, cells)

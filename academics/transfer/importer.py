@@ -37,6 +37,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from academics.transfer import messages as msg
+from academics.transfer.files import UNNAMED
 from academics.transfer.queries import InArray
 from academics.transfer.rules import CheckRules
 from academics.transfer.specs import Ref, Spec
@@ -222,6 +223,9 @@ class RowImporter:
         for row in rows:
             if row.cells is None:
                 row.fail("", msg.ROW_LENGTH)
+                instance, action = None, REJECT
+            elif UNNAMED in row.cells:
+                row.fail("", msg.UNNAMED_CELL.format(number=row.cells[UNNAMED]))
                 instance, action = None, REJECT
             else:
                 instance, action = self._apply(row)
@@ -615,10 +619,11 @@ def _chunks(iterator: Iterator, size: int) -> Iterator[list]:
 def check_columns(spec: Spec, header: list[str]) -> list[str]:
     """What is wrong with a file's header, as messages (empty when it is fine)."""
     problems = []
-    repeated = sorted(c for c, n in Counter(header).items() if n > 1)
+    named = [c for c in header if c]  # an unnamed column is read only if a cell of it has a value
+    repeated = sorted(c for c, n in Counter(named).items() if n > 1)
     if repeated:
         problems.append(msg.DUPLICATE_COLUMNS.format(columns=", ".join(repeated)))
-    unknown = [c for c in header if c not in spec.columns]
+    unknown = [c for c in named if c not in spec.columns]
     if unknown:
         problems.append(
             msg.UNKNOWN_COLUMNS.format(

@@ -16,7 +16,7 @@ from import_export import fields, resources
 from import_export.results import Error, Result
 from import_export.results import RowResult as PreviewRow
 
-from academics.transfer.files import FileProblem
+from academics.transfer.files import FileProblem, row_cells
 from academics.transfer.importer import (
     CREATE,
     REJECT,
@@ -61,7 +61,7 @@ def dataset_rows(dataset, header: list[str]):
     for number, values in enumerate(dataset, start=2):
         cells = [cell_text(value) for value in values]
         if any(cells):
-            yield number, dict(zip(header, cells, strict=True))
+            yield number, row_cells(header, cells)
 
 
 class SpecResource(resources.ModelResource):
@@ -72,8 +72,9 @@ class SpecResource(resources.ModelResource):
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         result = Result()
-        header = [str(h).strip() for h in dataset.headers or []]
-        result.diff_headers = header
+        header = [cell_text(h) for h in dataset.headers or []]
+        shown = [column for column in header if column]
+        result.diff_headers = shown
         problems = check_columns(self.spec, header)
         if problems:
             result.append_base_error(Error(FileProblem(" ".join(problems))))
@@ -95,14 +96,14 @@ class SpecResource(resources.ModelResource):
 
         def preview(row: RowResult) -> None:
             values = cells.pop(row.line)
-            shown = PREVIEW_TYPES[row.action]
-            result.totals[shown] += 1
-            if shown == PreviewRow.IMPORT_TYPE_INVALID:
+            import_type = PREVIEW_TYPES[row.action]
+            result.totals[import_type] += 1
+            if import_type == PreviewRow.IMPORT_TYPE_INVALID:
                 if len(result.invalid_rows) < PREVIEW_ROWS:
                     result.append_invalid_row(row.line, values, _validation_error(row))
                 return
             if len(result.rows) < PREVIEW_ROWS:
-                result.append_row_result(_preview_row(row, shown, header, values))
+                result.append_row_result(_preview_row(row, import_type, shown, values))
 
         report = importer.run(keep_cells(), dry_run=dry_run, on_row=preview)
         result.total_rows = report.rows

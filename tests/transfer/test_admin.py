@@ -258,3 +258,11 @@ def test_a_semicolon_separated_csv_is_read_as_a_spreadsheet_writes_it(registrar_
 
     assert import_types(shown) == ["new"]
     assert shown.context["result"].rows[0].diff == ["ana@example.edu", "Ana", "2001-01-01"]
+
+
+def test_a_spreadsheet_with_empty_columns_past_the_named_ones_imports(registrar_client):
+    rows = [[*row, None, None] for row in STUDENT_ROWS]
+
+    shown = preview(registrar_client, STUDENTS, xlsx_file(rows), XLSX_FORMAT)
+
+    assert import_types(shown) == ["new", "new"]

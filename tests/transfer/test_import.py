@@ -435,3 +435,23 @@ def test_a_grade_with_two_commas_is_still_refused(write_csv):
     report = records_import_csv(resource="enrollments", path=path)
 
     assert [(e.line, e.column) for e in report.errors] == [(2, "grade")]
+
+
+def test_empty_columns_without_a_name_are_ignored_and_a_value_in_one_is_refused(write_csv):
+    path = write_csv(
+        [
+            ["email", "name", "date_of_birth", "", ""],
+            ["ana@example.edu", "Ana", "2001-01-01", "", ""],
+            ["bia@example.edu", "Bia", "2002-02-02", "", "8,5"],
+        ]
+    )
+
+    report = records_import_csv(resource="students", path=path)
+
+    assert report.errors == [RowError(3, "", msg.UNNAMED_CELL.format(number=5))]
+    assert not Student.objects.exists()
+    fixed = write_csv(
+        [["email", "name", "date_of_birth", ""], ["ana@example.edu", "Ana", "2001-01-01", ""]],
+        name="fixed.csv",
+    )
+    assert records_import_csv(resource="students", path=fixed).counts == {"create": 1}
