@@ -68,7 +68,7 @@ def run_step(step: str, identifier: str, path: Path) -> dict:
     from django_tenants.utils import tenant_context
 
     from academics.tenancy.models import Tenant
-    from academics.transfer.services import records_export, records_import_csv
+    from academics.transfer.services import records_export, records_import_file
 
     tenant = Tenant.objects.get(identifier=identifier)
     with tenant_context(tenant):
@@ -78,7 +78,7 @@ def run_step(step: str, identifier: str, path: Path) -> dict:
             with path.open("wb") as out:
                 rows = records_export(resource="enrollments", out=out)
         else:
-            report = records_import_csv(resource=step, path=path)
+            report = records_import_file(resource=step, path=path)
             if not report.ok:
                 raise SystemExit("\n".join(str(e) for e in report.errors[:20]))
             rows = report.rows

@@ -1,10 +1,15 @@
 """Reading import files: CSV (UTF-8, with or without the byte-order mark spreadsheets write),
 with commas, semicolons (what spreadsheets write where the comma is the decimal mark) or tabs
-between cells."""
+between cells; or JSON, an array of objects as `export_records --format json` writes it, read
+one object at a time (ijson), so that memory stays flat whatever the file's size."""
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+
+import ijson
 
 from academics.transfer import messages as msg
 
@@ -99,3 +104,72 @@ def csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None]]:
                 yield line, None
                 continue
             yield line, row_cells(header, cells)
+
+
+def cell_text(value) -> str:
+    """A typed value (an XLSX cell, a JSON value) as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        midnight = value.time() == datetime.min.time()
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _json_records(path: Path) -> Iterator:
+    with path.open("rb") as handle:
+        start = handle.read(256).lstrip()
+        if not start.startswith(b"["):
+            raise FileProblem(msg.JSON_NOT_ARRAY.format(path=path))
+        handle.seek(0)
+        yield from ijson.items(handle, "item")
+
+
+def check_json(path: Path) -> tuple[list[str], int]:
+    """The columns (every key, in order of first appearance) and the number of records, reading
+    the whole file once so that a malformed one is found before anything is written."""
+    if not path.is_file():
+        raise FileProblem(msg.FILE_MISSING.format(path=path))
+    columns: dict[str, None] = {}
+    total = 0
+    try:
+        for record in _json_records(path):
+            total += 1
+            if not isinstance(record, dict):
+                raise FileProblem(msg.JSON_NOT_OBJECT.format(path=path, number=total))
+            columns.update(dict.fromkeys(record))
+    except ijson.JSONError as error:
+        raise FileProblem(msg.FILE_NOT_JSON.format(path=path, error=error)) from error
+    return list(columns), total
+
+
+def json_rows(path: Path, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(record number, {column: text}) for every record; a key a record lacks reads as empty."""
+    for number, record in enumerate(_json_records(path), start=1):
+        yield number, row_cells(header, [cell_text(record.get(column)) for column in header])
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """A file ready to be imported: its columns, its number of rows, its rows (read afresh on
+    each call) and what reports call a row: a CSV file's line, a JSON file's record."""
+
+    header: list[str]
+    total: int
+    rows: Callable[[], Iterator[tuple[int, dict | None]]]
+    unit: str
+
+
+def open_source(path: Path) -> ImportSource:
+    """Check `path` as a JSON file (by its suffix) or else a CSV file; raises FileProblem."""
+    if path.suffix.lower() == ".json":
+        header, total = check_json(path)
+        return ImportSource(header, total, lambda: json_rows(path, header), "record")
+    header, total = check_csv(path)
+    return ImportSource(header, total, lambda: csv_rows(path), "line")

@@ -57,9 +57,10 @@ class RowError:
     line: int | None
     column: str
     message: str
+    unit: str = "line"  # what `line` counts: a CSV file's lines, a JSON file's records
 
     def __str__(self):
-        where = f"line {self.line}" if self.line else "file"
+        where = f"{self.unit} {self.line}" if self.line else "file"
         return f"{where}, {self.column or 'row'}: {self.message}"
 
 
@@ -123,8 +124,17 @@ class RowImporter:
     """Imports rows of one resource. Rows are `(line number, {column: text})`; the columns must
     have been checked against the spec (`check_columns`)."""
 
-    def __init__(self, spec: Spec, columns: Iterable[str], *, change_reason: str = "", user=None):
+    def __init__(
+        self,
+        spec: Spec,
+        columns: Iterable[str],
+        *,
+        change_reason: str = "",
+        user=None,
+        unit: str = "line",
+    ):
         self.spec = spec
+        self.unit = unit
         self.model = spec.model
         self.meta = spec.model._meta
         self.columns = tuple(columns)
@@ -230,7 +240,7 @@ class RowImporter:
             else:
                 instance, action = self._apply(row)
             errors = [
-                RowError(row.line, column, message)
+                RowError(row.line, column, message, self.unit)
                 for column, messages in row.errors.items()
                 for message in messages
             ]

@@ -7,8 +7,6 @@ all-or-nothing write, at the same speed, with every change in the history under 
 name.
 """
 
-from datetime import date, datetime
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.html import format_html
@@ -16,7 +14,7 @@ from import_export import fields, resources
 from import_export.results import Error, Result
 from import_export.results import RowResult as PreviewRow
 
-from academics.transfer.files import FileProblem, row_cells
+from academics.transfer.files import FileProblem, cell_text, row_cells
 from academics.transfer.importer import (
     CREATE,
     REJECT,
@@ -37,23 +35,6 @@ PREVIEW_TYPES = {
     UNCHANGED: PreviewRow.IMPORT_TYPE_SKIP,
     REJECT: PreviewRow.IMPORT_TYPE_INVALID,
 }
-
-
-def cell_text(value) -> str:
-    """A spreadsheet cell as the text a CSV file would hold: XLSX cells come typed (dates as
-    datetimes, numbers as floats)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        midnight = value.time() == datetime.min.time()
-        return value.date().isoformat() if midnight else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def dataset_rows(dataset, header: list[str]):

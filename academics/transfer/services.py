@@ -8,7 +8,7 @@ from django.db import transaction
 
 from academics.transfer import messages as msg
 from academics.transfer.exporter import write_export
-from academics.transfer.files import FileProblem, check_csv, csv_rows
+from academics.transfer.files import FileProblem, ImportSource, open_source
 from academics.transfer.importer import ImportReport, RowImporter, RowResult, check_columns
 from academics.transfer.specs import SPECS, Spec
 
@@ -26,20 +26,20 @@ def spec_for(resource: str) -> Spec:
         ) from None
 
 
-def csv_import_open(*, resource: str, path: Path) -> tuple[Spec, list[str], int]:
-    """Check that `path` can be imported as `resource`: (spec, header, number of rows)."""
+def import_source_open(*, resource: str, path: Path) -> tuple[Spec, ImportSource]:
+    """Check that `path` (CSV, or JSON by its suffix) can be imported as `resource`."""
     spec = spec_for(resource)
     try:
-        header, total = check_csv(path)
+        source = open_source(path)
     except FileProblem as error:
         raise TransferError(str(error)) from error
-    problems = check_columns(spec, header)
+    problems = check_columns(spec, source.header)
     if problems:
         raise TransferError(" ".join(problems))
-    return spec, header, total
+    return spec, source
 
 
-def records_import_csv(
+def records_import_file(
     *,
     resource: str,
     path: Path,
@@ -48,13 +48,17 @@ def records_import_csv(
     user=None,
     change_reason: str | None = None,
 ) -> ImportReport:
-    """Import a CSV file of `resource` into the active tenant: every row or none. Raises
-    TransferError when the file cannot be read as that resource at all."""
-    spec, header, _ = csv_import_open(resource=resource, path=path)
+    """Import a CSV or JSON file of `resource` into the active tenant: every row or none.
+    Raises TransferError when the file cannot be read as that resource at all."""
+    spec, source = import_source_open(resource=resource, path=path)
     importer = RowImporter(
-        spec, header, user=user, change_reason=change_reason or f"Imported from {path.name}"
+        spec,
+        source.header,
+        user=user,
+        change_reason=change_reason or f"Imported from {path.name}",
+        unit=source.unit,
     )
-    return importer.run(csv_rows(path), dry_run=dry_run, on_row=on_row)
+    return importer.run(source.rows(), dry_run=dry_run, on_row=on_row)
 
 
 def records_export(

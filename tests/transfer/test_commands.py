@@ -197,13 +197,17 @@ def _seed_every_resource():
     EnrollmentFactory()
 
 
-def test_exported_files_import_again_as_no_change_and_move_a_tenant(tenant_a, tenant_b, tmp_path):
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_exported_files_import_again_as_no_change_and_move_a_tenant(
+    tenant_a, tenant_b, tmp_path, file_format
+):
     with tenant_context(tenant_a):
         _seed_every_resource()
     files = {}
     for resource in SPECS:
-        files[resource] = tmp_path / f"{resource}.csv"
-        run("export_records", TENANT_A, resource, "--output", str(files[resource]))
+        files[resource] = tmp_path / f"{resource}.{file_format}"
+        export = ("--output", str(files[resource]), "--format", file_format)
+        run("export_records", TENANT_A, resource, *export)
 
     for resource in SPECS:
         out, _ = run("import_records", TENANT_A, resource, str(files[resource]))
@@ -212,8 +216,8 @@ def test_exported_files_import_again_as_no_change_and_move_a_tenant(tenant_a, te
         assert " 0 updated, 0 unchanged, 0 rejected" in out, resource
 
     for resource in SPECS:
-        again = tmp_path / f"{resource}-b.csv"
-        run("export_records", TENANT_B, resource, "--output", str(again))
+        again = tmp_path / f"{resource}-b.{file_format}"
+        run("export_records", TENANT_B, resource, "--output", str(again), "--format", file_format)
         assert again.read_text() == files[resource].read_text(), resource
     models = (Institution, Organization, Course, Cohort, Student, Enrollment)
     with tenant_context(tenant_a):
@@ -221,3 +225,43 @@ def test_exported_files_import_again_as_no_change_and_move_a_tenant(tenant_a, te
     with tenant_context(tenant_b):
         assert [model.objects.count() for model in models] == in_a == [2, 2, 2, 2, 2, 3]
     connection.set_schema_to_public()
+
+
+def test_a_json_file_reports_its_bad_records_by_number(tenant_a, tmp_path):
+    path = tmp_path / "students.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"email": "ana@example.edu", "name": "Ana", "date_of_birth": "2001-01-01"},
+                {"email": "not-an-email", "name": "Bo", "date_of_birth": "2001-01-01"},
+            ]
+        )
+    )
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was written"):
+        call_command("import_records", TENANT_A, "students", str(path), stderr=err)
+
+    assert "record 2, email: Enter a valid email address." in err.getvalue()
+    with tenant_context(tenant_a):
+        assert not Student.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"email": "ana@example.edu"}', msg.JSON_NOT_ARRAY.format(path="{path}")),
+        ('[{"email": "ana@example.edu"}, 7]', msg.JSON_NOT_OBJECT.format(number=2, path="{path}")),
+        ('[{"email": "ana@example.edu",]', "is not valid JSON"),
+    ],
+)
+def test_import_command_rejects_a_json_file_it_cannot_read(tenant_a, tmp_path, content, message):
+    path = tmp_path / "students.json"
+    path.write_text(content)
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_records", TENANT_A, "students", str(path))
+
+    assert message.format(path=path) in str(raised.value)
+    with tenant_context(tenant_a):
+        assert not Student.objects.exists()

@@ -7,9 +7,8 @@ from academics import messages
 from academics.choices import CompletionStatus, CourseStatus
 from academics.models import Course, Enrollment, Institution, Organization, Student
 from academics.transfer import messages as msg
-from academics.transfer.files import csv_rows
 from academics.transfer.importer import RowError, RowImporter
-from academics.transfer.services import csv_import_open, records_import_csv
+from academics.transfer.services import import_source_open, records_import_file
 from academics.transfer.writer import QueryDuringStream
 from tests.factories import (
     CohortFactory,
@@ -45,7 +44,7 @@ def test_dry_run_reports_each_row_and_writes_nothing(write_csv):
     )
     seen = []
 
-    report = records_import_csv(resource="students", path=path, dry_run=True, on_row=seen.append)
+    report = records_import_file(resource="students", path=path, dry_run=True, on_row=seen.append)
 
     assert [(r.line, r.action, r.label) for r in seen] == [
         (2, "create", "new@example.edu"),
@@ -67,8 +66,8 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(write_csv
         ]
     )
 
-    first = records_import_csv(resource="students", path=path)
-    second = records_import_csv(resource="students", path=path)
+    first = records_import_file(resource="students", path=path)
+    second = records_import_file(resource="students", path=path)
 
     assert first.written and first.counts == {"create": 2}
     assert second.written and second.counts == {"unchanged": 2}
@@ -80,7 +79,7 @@ def test_a_changed_row_updates_its_record_found_by_email_in_any_case(write_csv):
     student = StudentFactory(email="Ana@Example.edu", name="Ana", gender=None)
     path = write_csv([STUDENT_HEADER, ["ana@example.EDU", "Ana Maria", "2000-05-17", "f", ""]])
 
-    report = records_import_csv(resource="students", path=path)
+    report = records_import_file(resource="students", path=path)
 
     assert report.counts == {"update": 1}
     student.refresh_from_db()
@@ -98,7 +97,7 @@ def test_enrollments_name_student_course_and_cohort_by_natural_keys(write_csv):
         ]
     )
 
-    report = records_import_csv(resource="enrollments", path=path)
+    report = records_import_file(resource="enrollments", path=path)
 
     assert report.counts == {"create": 1}
     enrollment = Enrollment.objects.get()
@@ -115,11 +114,11 @@ def test_enrollment_upsert_matches_student_course_and_cohort(write_csv):
     cohort = CohortFactory(code="K1", course__code="CK")
     StudentFactory(email="ana@example.edu")
     rows = [ENROLLMENT_HEADER, ["ana@example.edu", "CK", "K1", "enrolled", "", "2024-02-01", ""]]
-    records_import_csv(resource="enrollments", path=write_csv(rows))
+    records_import_file(resource="enrollments", path=write_csv(rows))
     rows[1][3:5] = ["completed", "9"]
     rows[1][6] = "2024-11-30"
 
-    report = records_import_csv(resource="enrollments", path=write_csv(rows))
+    report = records_import_file(resource="enrollments", path=write_csv(rows))
 
     assert report.counts == {"update": 1}
     enrollment = Enrollment.objects.get(cohort=cohort)
@@ -146,7 +145,7 @@ def test_any_invalid_row_writes_nothing_and_every_bad_row_is_reported(write_csv)
         ]
     )
 
-    report = records_import_csv(resource="enrollments", path=path)
+    report = records_import_file(resource="enrollments", path=path)
 
     assert not report.written
     assert Enrollment.objects.count() == 0
@@ -170,7 +169,7 @@ def test_any_invalid_row_writes_nothing_and_every_bad_row_is_reported(write_csv)
 def test_a_short_row_is_rejected_rather_than_read_as_blanks(write_csv):
     path = write_csv([STUDENT_HEADER, ["ana@example.edu", "Ana"]])
 
-    report = records_import_csv(resource="students", path=path)
+    report = records_import_file(resource="students", path=path)
 
     assert report.errors == [RowError(2, "", msg.ROW_LENGTH)]
     assert Student.objects.count() == 0
@@ -179,7 +178,7 @@ def test_a_short_row_is_rejected_rather_than_read_as_blanks(write_csv):
 def test_student_born_in_the_future_is_rejected_with_the_model_message(write_csv):
     path = write_csv([STUDENT_HEADER, ["ana@example.edu", "Ana", "2999-01-01", "", ""]])
 
-    report = records_import_csv(resource="students", path=path)
+    report = records_import_file(resource="students", path=path)
 
     assert report.errors == [RowError(2, "date_of_birth", messages.BIRTH_DATE_IN_FUTURE)]
 
@@ -195,7 +194,7 @@ def test_imports_are_recorded_in_the_history(write_csv):
         name="registrar.csv",
     )
 
-    records_import_csv(resource="students", path=path)
+    records_import_file(resource="students", path=path)
 
     updated = student.history.order_by("history_date").last()
     record = Student.objects.get(email="bia@example.edu")
@@ -222,7 +221,7 @@ def test_institutions_are_matched_by_uuid_or_else_by_name(write_csv):
         ]
     )
 
-    report = records_import_csv(resource="institutions", path=path)
+    report = records_import_file(resource="institutions", path=path)
 
     assert report.counts == {"update": 2, "create": 1}
     by_uuid.refresh_from_db()
@@ -252,8 +251,8 @@ def test_organizations_and_courses_find_their_institution_and_organization(write
         name="courses.csv",
     )
 
-    org_report = records_import_csv(resource="organizations", path=orgs)
-    course_report = records_import_csv(resource="courses", path=courses)
+    org_report = records_import_file(resource="organizations", path=orgs)
+    course_report = records_import_file(resource="courses", path=courses)
 
     assert org_report.counts == {"update": 1, "create": 1}
     faculty.refresh_from_db()
@@ -279,7 +278,7 @@ def test_a_row_can_move_a_record_to_another_related_record(write_csv):
         ]
     )
 
-    report = records_import_csv(resource="courses", path=path)
+    report = records_import_file(resource="courses", path=path)
 
     assert report.counts == {"update": 1}
     course.refresh_from_db()
@@ -299,9 +298,9 @@ def test_a_row_naming_a_record_another_row_changed_is_a_duplicate(write_csv, chu
             ["", "New Name", "PT"],
         ]
     )
-    spec, header, _ = csv_import_open(resource="institutions", path=path)
+    spec, source = import_source_open(resource="institutions", path=path)
 
-    report = RowImporter(spec, header).run(csv_rows(path), chunk_size=chunk_size)
+    report = RowImporter(spec, source.header).run(source.rows(), chunk_size=chunk_size)
 
     assert report.errors == [
         RowError(3, "name", msg.DUPLICATE_IN_FILE.format(model="institution", line=2))
@@ -321,7 +320,7 @@ def test_a_row_naming_a_record_an_earlier_row_creates_is_a_duplicate(write_csv):
     )
     InstitutionFactory(name="Tech University")
 
-    report = records_import_csv(resource="courses", path=path)
+    report = records_import_file(resource="courses", path=path)
 
     assert report.errors == [
         RowError(3, "institution_name", msg.DUPLICATE_IN_FILE.format(model="course", line=2))
@@ -340,7 +339,7 @@ def test_a_course_without_a_code_is_named_by_its_uuid(write_csv):
         ]
     )
 
-    report = records_import_csv(resource="enrollments", path=path)
+    report = records_import_file(resource="enrollments", path=path)
 
     assert report.errors == [
         RowError(3, "course_uuid", msg.REFERENCE_INVALID.format(attribute="course uuid"))
@@ -353,7 +352,7 @@ def test_a_course_without_a_code_is_named_by_its_uuid(write_csv):
         ],
         name="fixed.csv",
     )
-    assert records_import_csv(resource="enrollments", path=fixed).counts == {"create": 1}
+    assert records_import_file(resource="enrollments", path=fixed).counts == {"create": 1}
     assert Enrollment.objects.get().course == course
 
 
@@ -363,7 +362,7 @@ def test_a_row_with_a_uuid_updates_that_record_whatever_else_it_changes(write_cs
         [["uuid", "email", "name"], [str(student.uuid), "new@example.edu", "Ana Maria"]]
     )
 
-    report = records_import_csv(resource="students", path=path)
+    report = records_import_file(resource="students", path=path)
 
     assert report.counts == {"update": 1}
     student.refresh_from_db()
@@ -377,7 +376,7 @@ def test_a_new_record_keeps_the_uuid_its_row_gives(write_csv):
         [[*STUDENT_HEADER[:3], "uuid"], ["bia@example.edu", "Bia", "2002-03-04", given]]
     )
 
-    report = records_import_csv(resource="students", path=path)
+    report = records_import_file(resource="students", path=path)
 
     assert report.errors == []
     assert str(Student.objects.get().uuid) == given
@@ -396,7 +395,7 @@ def test_a_rule_that_queries_while_rows_stream_fails_loudly_and_writes_nothing(
     monkeypatch.setattr(Enrollment, "clean", lambda self: self.student.name)
 
     with pytest.raises(QueryDuringStream):
-        records_import_csv(resource="enrollments", path=path)
+        records_import_file(resource="enrollments", path=path)
 
     assert not Enrollment.objects.exists()
 
@@ -419,7 +418,7 @@ def test_files_with_semicolons_or_tabs_and_decimal_commas_are_read(tmp_path, del
         encoding="utf-8-sig",
     )
 
-    report = records_import_csv(resource="enrollments", path=path)
+    report = records_import_file(resource="enrollments", path=path)
 
     assert report.errors == []
     assert Enrollment.objects.get().grade == Decimal("8.50")
@@ -432,7 +431,7 @@ def test_a_grade_with_two_commas_is_still_refused(write_csv):
         [ENROLLMENT_HEADER, ["ana@example.edu", "CK", "K1", "completed", "8,5,1", "2024-02-01", ""]]
     )
 
-    report = records_import_csv(resource="enrollments", path=path)
+    report = records_import_file(resource="enrollments", path=path)
 
     assert [(e.line, e.column) for e in report.errors] == [(2, "grade")]
 
@@ -446,7 +445,7 @@ def test_empty_columns_without_a_name_are_ignored_and_a_value_in_one_is_refused(
         ]
     )
 
-    report = records_import_csv(resource="students", path=path)
+    report = records_import_file(resource="students", path=path)
 
     assert report.errors == [RowError(3, "", msg.UNNAMED_CELL.format(number=5))]
     assert not Student.objects.exists()
@@ -454,4 +453,4 @@ def test_empty_columns_without_a_name_are_ignored_and_a_value_in_one_is_refused(
         [["email", "name", "date_of_birth", ""], ["ana@example.edu", "Ana", "2001-01-01", ""]],
         name="fixed.csv",
     )
-    assert records_import_csv(resource="students", path=fixed).counts == {"create": 1}
+    assert records_import_file(resource="students", path=fixed).counts == {"create": 1}

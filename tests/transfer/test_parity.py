@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from academics.choices import CourseStatus
 from academics.models import Cohort, Course, Enrollment, Student
 from academics.services import record_save
-from academics.transfer.services import records_import_csv
+from academics.transfer.services import records_import_file
 from tests.factories import CohortFactory, CourseFactory, InstitutionFactory, StudentFactory
 
 pytestmark = pytest.mark.usefixtures("in_tenant_a")
@@ -102,7 +102,7 @@ def test_import_errors_are_those_of_record_save(write_csv, resource, cells, buil
         for field, messages in raised.value.message_dict.items()
     }
 
-    report = records_import_csv(
+    report = records_import_file(
         resource=resource, path=write_csv([list(cells), list(cells.values())])
     )
 

@@ -7,7 +7,7 @@ from academics.tenancy.models import Tenant
 from academics.transfer import messages as msg
 from academics.transfer.importer import REJECT
 from academics.transfer.progress import Progress
-from academics.transfer.services import TransferError, csv_import_open, records_import_csv
+from academics.transfer.services import TransferError, import_source_open, records_import_file
 from academics.transfer.specs import SPECS
 
 
@@ -20,15 +20,19 @@ def tenant_for(identifier: str) -> Tenant:
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV file of records into a tenant: rows are matched to existing records by "
-        "natural keys and created or updated. Every row is validated; if any is invalid, "
-        "nothing is written and every bad row is reported."
+        "Import a CSV or JSON file of records into a tenant: rows are matched to existing "
+        "records by natural keys and created or updated. Every row is validated; if any is "
+        "invalid, nothing is written and every bad row is reported."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("identifier", help="The tenant's identifier (its X-Tenant).")
         parser.add_argument("model", help=f"One of: {', '.join(SPECS)}.")
-        parser.add_argument("file", type=Path, help="CSV file, UTF-8, first line = columns.")
+        parser.add_argument(
+            "file",
+            type=Path,
+            help="CSV file (UTF-8, first line = columns), or a .json file: an array of objects.",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -38,23 +42,23 @@ class Command(BaseCommand):
     def handle(self, *args, identifier, model, file, dry_run, verbosity, **options):
         tenant = tenant_for(identifier)
         try:
-            _, _, total = csv_import_open(resource=model, path=file)
+            _, source = import_source_open(resource=model, path=file)
         except TransferError as error:
             raise CommandError(str(error)) from error
 
         list_rows = dry_run and verbosity >= 1
-        progress = Progress(total, f"Importing {model}", self.stderr._out)
+        progress = Progress(source.total, f"Importing {model}", self.stderr._out)
 
         def on_row(result):
             if list_rows:
-                self.stdout.write(f"line {result.line}: {result.action} {result.label}")
+                self.stdout.write(f"{source.unit} {result.line}: {result.action} {result.label}")
                 for error in result.errors:
                     self.stdout.write(f"    {error.column or 'row'}: {error.message}")
             else:
                 progress.advance()
 
         with tenant_context(tenant):
-            report = records_import_csv(resource=model, path=file, dry_run=dry_run, on_row=on_row)
+            report = records_import_file(resource=model, path=file, dry_run=dry_run, on_row=on_row)
         if not list_rows:
             progress.finish()
 
