@@ -1,7 +1,7 @@
 """Import and export in the registrar admin, mixed into every record ModelAdmin.
 
 Import is django-import-export's upload, preview and confirmation around the command's importer
-(`resources`): upload a CSV or XLSX file, see what each row would do (create, update with the
+(`resources`): upload a CSV, XLSX or JSON file, see what each row would do (create, update with the
 changed cells marked, skip, or the rule it breaks, by spreadsheet line and column) before
 confirming; nothing is written while any row is invalid. Export streams the changelist's
 filtered rows, or the selected ones (the "Export selected" action), in the columns import reads,
@@ -33,7 +33,7 @@ class SpreadsheetCSV(CSV):
 
 
 class TransferAdminMixin(ImportMixin, ExportActionMixin):
-    import_formats = [SpreadsheetCSV, XLSX]
+    import_formats = [SpreadsheetCSV, XLSX, JSON]
     export_formats = [CSV, JSON]
     # The export always has the columns import reads, so there are no fields to pick.
     export_form_class = ExportForm

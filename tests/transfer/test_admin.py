@@ -19,7 +19,8 @@ from academics.transfer.specs import SPECS
 from tests.factories import CohortFactory, StudentFactory
 
 STUDENTS = "/admin/academics/student/"
-CSV_FORMAT, XLSX_FORMAT = "0", "1"
+CSV_FORMAT, XLSX_FORMAT, JSON_IMPORT_FORMAT = "0", "1", "2"
+JSON_EXPORT_FORMAT = "1"
 ENROLLMENT_COLUMNS = [
     *("student_email", "course_code", "cohort_code", "completion_status", "grade"),
     *("enrolled_at", "completed_at"),
@@ -266,3 +267,14 @@ def test_a_spreadsheet_with_empty_columns_past_the_named_ones_imports(registrar_
     shown = preview(registrar_client, STUDENTS, xlsx_file(rows), XLSX_FORMAT)
 
     assert import_types(shown) == ["new", "new"]
+
+
+def test_a_json_export_imports_again_as_unchanged(registrar_client):
+    StudentFactory(email="ana@example.edu", gender="female")
+    StudentFactory(email="bo@example.edu", social_name="Bo B.")
+    exported = registrar_client.post(f"{STUDENTS}export/", {"format": JSON_EXPORT_FORMAT})
+    upload = SimpleUploadedFile("students.json", b"".join(exported.streaming_content))
+
+    shown = preview(registrar_client, STUDENTS, upload, JSON_IMPORT_FORMAT)
+
+    assert import_types(shown) == ["skip", "skip"]
