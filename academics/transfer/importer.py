@@ -24,6 +24,7 @@ row is invalid.
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -260,13 +261,15 @@ class RowImporter:
         """Check the chunk while its new records stream into the table (the database inserts
         them meanwhile), then write its changed records; in a savepoint, so that a constraint
         broken by another writer is reported and the remaining rows are still checked."""
+        creates = _unmatched(rows)
         stream = RecordStream(
-            self.model, count=_unmatched(rows), user=self.user, change_reason=self.change_reason
+            self.model, count=creates, user=self.user, change_reason=self.change_reason
         )
         try:
             with transaction.atomic():
-                with stream:
-                    updates = self._check(rows, report, on_row, create=stream.write)
+                with stream if creates else nullcontext():
+                    create = stream.write if creates else None
+                    updates = self._check(rows, report, on_row, create=create)
                 if report.ok:
                     self._update(updates)
         except IntegrityError as error:

@@ -2,6 +2,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from academics import messages
 from academics.choices import CompletionStatus, CourseStatus
@@ -454,3 +456,14 @@ def test_empty_columns_without_a_name_are_ignored_and_a_value_in_one_is_refused(
         name="fixed.csv",
     )
     assert records_import_file(resource="students", path=fixed).counts == {"create": 1}
+
+
+def test_a_file_of_updates_only_reserves_no_new_ids(write_csv):
+    StudentFactory(email="ana@example.edu", name="Ana")
+    path = write_csv([STUDENT_HEADER, ["ana@example.edu", "Ana Maria", "2001-01-01", "", ""]])
+
+    with CaptureQueriesContext(connection) as queries:
+        report = records_import_file(resource="students", path=path)
+
+    assert report.counts == {"update": 1}
+    assert not [q for q in queries.captured_queries if "nextval" in q["sql"]]
