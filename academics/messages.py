@@ -1,4 +1,25 @@
-"""Validation messages of the record rules, in the API's (Laravel) wording. Tests import them."""
+"""Validation messages in the API's (Laravel) wording, one vocabulary for every layer: the API,
+the admin's forms, import reports and commands say the same thing for the same rule. Tests
+import them. `{attribute}` is the field or parameter name, underscores as spaces."""
+
+# Field types and references.
+REQUIRED = "The {attribute} field is required."
+SELECTED_INVALID = "The selected {attribute} is invalid."
+STRING = "The {attribute} must be a string."
+MAX_STRING = "The {attribute} must not be greater than {max} characters."
+INTEGER = "The {attribute} must be an integer."
+NUMERIC = "The {attribute} must be a number."
+MIN_NUMBER = "The {attribute} must be at least {min}."
+MAX_NUMBER = "The {attribute} must not be greater than {max}."
+BOOLEAN = "The {attribute} field must be true or false."
+EMAIL = "The {attribute} must be a valid email address."
+URL = "The {attribute} must be a valid URL."
+DATE = "The {attribute} is not a valid date."
+UUID = "The {attribute} must be a valid UUID."
+ARRAY = "The {attribute} must be an array."
+MAX_ITEMS = "The {attribute} must not have more than {max} items."
+
+# Record rules.
 
 GRADE_RANGE = "The grade must be between 0 and 10."
 GRADE_DECIMALS = "The grade may not have more than 2 decimal places."

@@ -13,6 +13,7 @@ from django.utils import timezone
 from academics import messages as msg
 from academics.choices import CompletionStatus, CourseStatus
 from academics.models import Course, Enrollment, RecordModel
+from academics.records import record_type
 
 
 class DeletionProtected(Exception):
@@ -25,8 +26,16 @@ class DeletionProtected(Exception):
 
 def record_save(*, record: RecordModel) -> RecordModel:
     """Validate `record` against every rule and save it; raises ValidationError, saves nothing
-    on failure."""
-    record.full_clean()
+    on failure. History names whoever acts (academics/history.py)."""
+    problems = {}
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        problems = error.update_error_dict(problems)
+    for name, message in deleted_references(record).items():
+        problems.setdefault(name, []).append(ValidationError(message, code="does_not_exist"))
+    if problems:
+        raise ValidationError(problems)
     try:
         with transaction.atomic():
             record.save()
@@ -34,6 +43,25 @@ def record_save(*, record: RecordModel) -> RecordModel:
         # A concurrent write won the race that full_clean() checked; report it the same way.
         raise ValidationError(_constraint_error(record, error)) from error
     return record
+
+
+def deleted_references(record: RecordModel) -> dict[str, str]:
+    """The relations of `record` that name a soft-deleted record: a reference must name a live
+    record, whoever writes it. A related record already loaded (by the caller, or by `clean()`)
+    is checked without a query."""
+    problems = {}
+    for relation in record_type(type(record)).relations:
+        related_id = getattr(record, relation.attname)
+        if related_id is None:
+            continue
+        related = relation.get_cached_value(record, default=None)
+        if related is not None and related.pk == related_id:
+            deleted = related.deleted_at is not None
+        else:
+            deleted = relation.related_model.all_objects.deleted().filter(pk=related_id).exists()
+        if deleted:
+            problems[relation.name] = msg.SELECTED_INVALID.format(attribute=relation.verbose_name)
+    return problems
 
 
 def _constraint_error(record: RecordModel, error: IntegrityError) -> dict | str:
@@ -57,8 +85,7 @@ def deletion_blockers(records: list[RecordModel]) -> dict[int, Counter]:
         return {}
     model = type(records[0])
     blockers: dict[int, Counter] = {}
-    for relation_name in model.protected_by:
-        relation = model._meta.get_field(relation_name)
+    for relation in record_type(model).protected_by:
         dependent = relation.related_model
         fk_name = relation.field.name
         counts = (

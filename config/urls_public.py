@@ -8,7 +8,7 @@ from academics.admin import platform_site
 from academics.api.auth_views import TokenView
 from academics.api.schema import docs_urls
 from academics.api.transport import api_not_found, api_tenant_required, server_error
-from academics.api.urls import RESOURCES
+from academics.records import BY_NAME as RESOURCES
 
 
 def health(request):

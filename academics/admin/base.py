@@ -21,6 +21,7 @@ from academics.services import (
     records_soft_delete,
 )
 from academics.transfer.admin import TransferAdminMixin
+from academics.wording import message_for
 
 RECORD_READONLY_FIELDS = ("uuid", "created_at", "updated_at", "deleted_at")
 MSG_RESTORED = "Restored {count} {name}."
@@ -31,7 +32,16 @@ MSG_NOTHING_CHANGED = "Nothing was changed: {record}: {errors}"
 
 class RecordForm(forms.ModelForm):
     """Runs every model rule, constraints included, while the form can still show the errors
-    on their fields."""
+    on their fields, in the wording the API and imports use (academics/wording.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            for code in ("required", "invalid", "invalid_choice", "max_length"):
+                if code in field.error_messages:
+                    text = message_for(code, name, field, field.error_messages[code])
+                    # Django fills `%(value)s`-style parameters in; ours have none left.
+                    field.error_messages[code] = text.replace("%", "%%")
 
     def _get_validation_exclusions(self):
         # Constraint conditions read `deleted_at`, which is never on a form; Django silently

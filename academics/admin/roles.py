@@ -11,11 +11,13 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from academics.records import REGISTRY
+
 REGISTRAR = "registrar"
 VIEWER = "viewer"
 ROLES = (REGISTRAR, VIEWER)
 MSG_UNKNOWN_ROLE = "Unknown role {role!r}; choose one of: {roles}."
-RECORD_MODELS = ("institution", "organization", "course", "cohort", "student", "enrollment")
+RECORD_MODELS = tuple(record.model._meta.model_name for record in REGISTRY)
 ROLE_ACTIONS = {
     REGISTRAR: ("view", "add", "change", "delete"),
     VIEWER: ("view",),

@@ -1,237 +1,41 @@
-"""The API contract (CONTRACT.md §4 to §6), implemented once for every resource.
+"""The API contract (docs/api.md), implemented once for every resource.
 
-Leaf modules only declare: a `RecordSerializer` (fields, `<entity>_uuid` references, nested
-summaries), a `RecordFilterSet` (the `where[...]` allow-list) and a `RecordViewSet` (queryset,
-sortable columns, searched columns). Everything else lives here:
+Resources are derived from the record registry (`academics.records`): `serializers.py`,
+`filters.py` and `views.py` build each resource's serializer, filterset and viewset from its
+entry. Everything they share lives here and beside it:
 
 - transport (`transport.py`): JSON in and out, every error in the contract's envelope;
 - wording (`wording.py`): validation messages in Laravel wording;
-- reads: the representation plan — the serializer's readable fields compiled once into column
-  paths and converters, so that a list page is one `values_list()` query turned into dicts
-  without building model instances (the list endpoints' speed depends on it);
+- fields (`fields.py`) and fast output (`reads.py`: a serializer's readable fields compiled once
+  into a plan, so that a list page is one query turned into dicts without model instances);
 - lists (`lists.py`): `where[...]` / `sort[...]` / `search` on django-filter, pagination;
-- writes: validation through the model rules (`academics.services.record_save`), errors mapped
-  back to API field names, soft delete with deletion protection, all-or-nothing batch destroy.
+- writes (here): validation through the model rules (`academics.services.record_save`), errors
+  mapped back to API field names, soft delete with deletion protection, all-or-nothing batch
+  destroy.
 """
 
-import datetime
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection, models
-from django.utils.dateparse import parse_date, parse_datetime
+from django.db import models
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from academics.api import messages as api_msg
+from academics.api.fields import Choice as ChoiceField
+from academics.api.fields import EmailField, TextField, UrlField
 from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
+from academics.api.reads import ReadPlan
 from academics.api.wording import invalid, message_for, model_field_of, serializer_errors
+from academics.history import Actor, acting_as
+from academics.records import RecordType
 from academics.services import record_save, records_soft_delete
 
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 MAX_BATCH = 1000
-
-
-# --- Fields ----------------------------------------------------------------------------------
-
-
-class _Text:
-    """Trimmed text where "no value" has one spelling: NULL when the column allows it, else ''.
-    A number is not text (no silent `str(12)`)."""
-
-    def run_validation(self, data=serializers.empty):
-        if data is None and self.allow_blank and not self.allow_null:
-            data = ""
-        value = super().run_validation(data)
-        if value == "" and self.allow_null:
-            return None
-        return value
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class TextField(_Text, serializers.CharField):
-    pass
-
-
-class EmailField(_Text, serializers.EmailField):
-    pass
-
-
-class UrlField(_Text, serializers.URLField):
-    pass
-
-
-class Choice(serializers.ChoiceField):
-    """An enum whose "no value" is NULL where the column allows it (`modality`), never ''."""
-
-    def run_validation(self, data=serializers.empty):
-        if data == "" and self.allow_null:
-            return None
-        return super().run_validation(data)
-
-
-class DateAsTimestampField(serializers.DateField):
-    """A date shown as a midnight-UTC timestamp (as DokStamp shows enrollment dates); accepts a
-    date or, so that a client can send back what it read, a timestamp."""
-
-    def to_internal_value(self, value):
-        text = value.strip() if isinstance(value, str) else ""
-        try:
-            parsed = parse_date(text) if len(text) == 10 else None
-            stamp = None if parsed else parse_datetime(text)
-        except ValueError:  # well-formed but impossible, e.g. month 13
-            parsed = stamp = None
-        if stamp is not None:
-            parsed = stamp.astimezone(datetime.UTC).date() if stamp.tzinfo else stamp.date()
-        if parsed is None:
-            self.fail("invalid", format="YYYY-MM-DD")
-        return parsed
-
-    def to_representation(self, value):
-        return None if value is None else f"{value.isoformat()}T00:00:00.000000Z"
-
-
-class UuidReferenceField(serializers.SlugRelatedField):
-    """`<entity>_uuid` in a body: a live record of the request's tenant (the queryset is the
-    model's default manager, which hides soft-deleted rows, in the active schema)."""
-
-    def __init__(self, model, **kwargs):
-        kwargs.setdefault("write_only", True)
-        super().__init__(slug_field="uuid", queryset=model.objects.all(), **kwargs)
-
-    def to_internal_value(self, data):
-        try:
-            uuid.UUID(str(data))
-        except ValueError:
-            self.fail("invalid")
-        return super().to_internal_value(str(data))
-
-
-class Summary(serializers.Serializer):
-    """A related record's short form in output, e.g. `course: {"uuid", "name"}`; read-only."""
-
-    def __init__(self, *names, **kwargs):
-        self.names = names
-        super().__init__(read_only=True, **kwargs)
-
-    def get_fields(self):
-        return {
-            name: serializers.UUIDField() if name == "uuid" else serializers.CharField()
-            for name in self.names
-        }
-
-
-# --- Serializers -----------------------------------------------------------------------------
-
-
-def _timestamp(value):
-    return value.astimezone(datetime.UTC).strftime(TIMESTAMP_FORMAT)
-
-
-def _converter(field):
-    """How one readable field's stored value becomes its JSON value (None stays None)."""
-    if isinstance(field, DateAsTimestampField):
-        return field.to_representation
-    if isinstance(field, serializers.DateTimeField):
-        return _timestamp
-    if isinstance(field, serializers.DateField):
-        return datetime.date.isoformat
-    if isinstance(field, serializers.DecimalField):
-        return float
-    if isinstance(field, serializers.UUIDField):
-        return str
-    return None
-
-
-class ReadPlan:
-    """A serializer's readable fields compiled once: column paths and converters.
-
-    `rows(queryset)` fetches exactly those columns with one `values_list()` query (relations
-    joined by the ORM) and builds the output dicts; `one(instance)` builds the same dict from a
-    model instance. Both give what DRF's `to_representation` would, several times faster.
-    """
-
-    def __init__(self, serializer):
-        self.columns: list[str] = []
-        self.layout = self._compile(serializer.fields, prefix="")
-        self._builders: dict[tuple[str, ...], object] = {}
-
-    def _compile(self, fields, prefix):
-        layout = []
-        for name, field in fields.items():
-            if field.write_only:
-                continue
-            path = prefix + field.source.replace(".", "__")
-            if isinstance(field, serializers.Serializer):
-                # Nested summary: null when the relation is empty (its uuid column is NULL).
-                nested = self._compile(field.fields, path + "__")
-                layout.append((name, field.source, len(self.columns) - len(field.fields), nested))
-            else:
-                layout.append((name, field.source, len(self.columns), _converter(field)))
-                self.columns.append(path)
-        return layout
-
-    def rows(self, queryset, extra: tuple[str, ...] = ()) -> list[dict]:
-        """The output dicts; `extra` annotations come along under their own names."""
-        return self.fetch(self.statement(queryset, extra), extra)
-
-    def statement(self, queryset, extra: tuple[str, ...] = ()) -> tuple[str, tuple]:
-        """The SQL and parameters that fetch the plan's columns (and `extra`) of `queryset`."""
-        return queryset.values_list(*self.columns, *extra).query.sql_with_params()
-
-    def fetch(self, statement: tuple[str, tuple], extra: tuple[str, ...] = ()) -> list[dict]:
-        """Run a `statement()` in the active schema and build the output dicts. The columns
-        need no conversion beyond psycopg's (no field of the plan has a `from_db_value`)."""
-        build = self._builders.get(extra) or self._builder(extra)
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            return [build(row) for row in cursor.fetchall()]
-
-    def _builder(self, extra: tuple[str, ...]):
-        """One generated `lambda row: {...}` per plan: a list page builds 100 dicts, and a
-        single dict display beats a loop over the layout about threefold. The source holds
-        only field names (repr-quoted) and column indices; converters are passed by name."""
-        converters: dict = {}
-
-        def display(layout) -> str:
-            items = []
-            for name, _source, index, how in layout:
-                if isinstance(how, list):
-                    value = f"None if row[{index}] is None else {display(how)}"
-                elif how is None:
-                    value = f"row[{index}]"
-                else:
-                    converter = f"convert{len(converters)}"
-                    converters[converter] = how
-                    value = f"None if row[{index}] is None else {converter}(row[{index}])"
-                items.append(f"{name!r}: {value}")
-            return "{" + ", ".join(items) + "}"
-
-        width = len(self.columns)
-        extras = [(name, width + offset, None) for offset, name in enumerate(extra)]
-        source = display(self.layout + [(name, name, index, how) for name, index, how in extras])
-        self._builders[extra] = eval(f"lambda row: {source}", converters)
-        return self._builders[extra]
-
-    def one(self, instance, layout=None) -> dict:
-        out = {}
-        for name, source, _index, how in self.layout if layout is None else layout:
-            value = instance
-            for part in source.split("."):
-                value = getattr(value, part) if value is not None else None
-            if isinstance(how, list):
-                out[name] = None if value is None else self.one(value, how)
-            else:
-                out[name] = value if how is None or value is None else how(value)
-        return out
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -251,19 +55,24 @@ class RecordSerializer(serializers.ModelSerializer):
         models.EmailField: EmailField,
         models.URLField: UrlField,
     }
-    serializer_choice_field = Choice
+    serializer_choice_field = ChoiceField
 
     class Meta:
         # Uniqueness is a model rule (partial unique constraints); DRF must not guess it.
         validators = []
 
-    _plans: dict[type, ReadPlan] = {}
+    _plan: ReadPlan
+
+    def __init_subclass__(cls, **kwargs):
+        # Compiled when the class is defined, so that a field the plan cannot read (one that
+        # is not a plain column) fails at import, not in a wrong answer.
+        super().__init_subclass__(**kwargs)
+        if getattr(cls.Meta, "model", None) is not None:
+            cls._plan = ReadPlan(cls())
 
     @classmethod
     def plan(cls) -> ReadPlan:
-        if cls not in RecordSerializer._plans:
-            RecordSerializer._plans[cls] = ReadPlan(cls())
-        return RecordSerializer._plans[cls]
+        return cls._plan
 
     @classmethod
     def rows(cls, queryset, extra: tuple[str, ...] = ()) -> list[dict]:
@@ -289,7 +98,6 @@ class RecordSerializer(serializers.ModelSerializer):
     def _save(self, record, validated_data):
         for name, value in validated_data.items():
             setattr(record, name, value)
-        history_attribution(record, self.context.get("request"))
         try:
             return record_save(record=record)
         except DjangoValidationError as error:
@@ -317,15 +125,6 @@ class RecordSerializer(serializers.ModelSerializer):
         return errors
 
 
-def history_attribution(record, request) -> None:
-    """Name the API client in the record's history. The client is not a staff user, so the
-    history's user column stays empty (simple-history would otherwise take `request.user`)."""
-    record._history_user = None
-    client = getattr(request, "user", None)
-    if client is not None and getattr(client, "name", None):
-        record._change_reason = f"API client: {client.name}"[:100]
-
-
 # --- Views -----------------------------------------------------------------------------------
 
 
@@ -346,12 +145,35 @@ class RecordViewSet(viewsets.ModelViewSet):
     `DELETE batch/destroy`, for the resource a leaf names with `queryset` (its select_related
     included), `serializer_class`, `filterset_class`, `sort_fields` and `search_fields`."""
 
+    record: RecordType
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
     sort_fields: tuple[str, ...] = ("created_at",)
     search_fields: tuple[str, ...] = ()
     filter_backends = [ContractFilterBackend]
     pagination_class = PagePagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # The API client acts (academics/history.py); reset when `dispatch` returns.
+        self._acting = acting_as(Actor.api_client(request.user.name))
+        self._acting.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        acting = getattr(self, "_acting", None)
+        if acting is not None:
+            self._acting = None
+            acting.__exit__(None, None, None)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def __init_subclass__(cls, **kwargs):
+        # `list` memoizes SQL by query string alone: a resource whose rows depended on the
+        # request in any other way (its own queryset or filtering) would be served another
+        # request's rows. Such a resource must not inherit the memo silently.
+        super().__init_subclass__(**kwargs)
+        for name in ("get_queryset", "filter_queryset", "paginate_queryset"):
+            if name in cls.__dict__:
+                raise TypeError(f"{cls.__name__}.{name}: list statements are memoized by query")
 
     def list(self, request, *args, **kwargs):
         """A list's SQL is a function of its query parameters alone (names are unqualified:
@@ -424,6 +246,4 @@ class RecordViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _soft_delete(self, records):
-        for record in records:
-            history_attribution(record, self.request)
         records_soft_delete(records=records)

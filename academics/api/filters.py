@@ -1,56 +1,30 @@
-"""The `where[...]` allow-list of each resource (CONTRACT.md §7)."""
+"""Each resource's `where[...]` allow-list as a django-filter FilterSet, derived from its
+registry entry (`academics.records`): `<relation>_uuid` filters by the related record's uuid,
+case-insensitive fields match whatever their case, others are equality on the model field."""
 
 from django_filters import CharFilter, UUIDFilter
 
 from academics.api.lists import RecordFilterSet
-from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.records import REGISTRY, RecordType
 
 
-class InstitutionFilterSet(RecordFilterSet):
-    class Meta:
-        model = Institution
-        fields = ("status", "country", "name", "tax_id")
+def filterset_for(record: RecordType) -> type[RecordFilterSet]:
+    relations = {relation.name for relation in record.relations}
+    declared = {}
+    for name in record.filters:
+        relation = name.removesuffix("_uuid")
+        if name != relation and relation in relations:
+            declared[name] = UUIDFilter(field_name=f"{relation}__uuid")
+        elif name in record.casefold:
+            declared[name] = CharFilter(lookup_expr="iexact")
+    meta = type("Meta", (), {"model": record.model, "fields": record.filters})
+    return type(
+        f"{record.model.__name__}FilterSet",
+        (RecordFilterSet,),
+        {"Meta": meta, "__module__": __name__, **declared},
+    )
 
 
-class OrganizationFilterSet(RecordFilterSet):
-    institution_uuid = UUIDFilter(field_name="institution__uuid")
-
-    class Meta:
-        model = Organization
-        fields = ("institution_uuid", "code", "name")
-
-
-class CourseFilterSet(RecordFilterSet):
-    institution_uuid = UUIDFilter(field_name="institution__uuid")
-    organization_uuid = UUIDFilter(field_name="organization__uuid")
-
-    class Meta:
-        model = Course
-        fields = ("status", "code", "institution_uuid", "organization_uuid", "area", "version")
-
-
-class CohortFilterSet(RecordFilterSet):
-    course_uuid = UUIDFilter(field_name="course__uuid")
-
-    class Meta:
-        model = Cohort
-        fields = ("course_uuid", "code", "modality")
-
-
-class StudentFilterSet(RecordFilterSet):
-    # Emails are unique whatever their case, so they are found whatever their case.
-    email = CharFilter(lookup_expr="iexact")
-
-    class Meta:
-        model = Student
-        fields = ("email", "name", "gender")
-
-
-class EnrollmentFilterSet(RecordFilterSet):
-    course_uuid = UUIDFilter(field_name="course__uuid")
-    student_uuid = UUIDFilter(field_name="student__uuid")
-    cohort_uuid = UUIDFilter(field_name="cohort__uuid")
-
-    class Meta:
-        model = Enrollment
-        fields = ("completion_status", "course_uuid", "student_uuid", "cohort_uuid")
+FILTERSETS: dict[str, type[RecordFilterSet]] = {
+    record.name: filterset_for(record) for record in REGISTRY
+}

@@ -1,6 +1,25 @@
 """Messages of the API layer (envelope, query parameters, field types), in the Laravel wording
 DokStamp clients expect. `{attribute}` is the field or parameter name, underscores as spaces.
-Record rules have their own messages in `academics.messages`. Tests import these."""
+The field vocabulary (required, invalid, type) is `academics.messages`, shared with the
+admin, imports and commands. Tests import these."""
+
+from academics.messages import (  # noqa: F401  re-exported: the field vocabulary
+    ARRAY,
+    BOOLEAN,
+    DATE,
+    EMAIL,
+    INTEGER,
+    MAX_ITEMS,
+    MAX_NUMBER,
+    MAX_STRING,
+    MIN_NUMBER,
+    NUMERIC,
+    REQUIRED,
+    SELECTED_INVALID,
+    STRING,
+    URL,
+    UUID,
+)
 
 INVALID_DATA = "The given data was invalid."
 MALFORMED_JSON = "The request body is not valid JSON."
@@ -11,21 +30,6 @@ UNAUTHORIZED_ACTION = "This action is unauthorized."
 TOO_MANY_REQUESTS = "Too Many Attempts."
 SERVER_ERROR = "Server Error."
 
-REQUIRED = "The {attribute} field is required."
-SELECTED_INVALID = "The selected {attribute} is invalid."
-STRING = "The {attribute} must be a string."
-MAX_STRING = "The {attribute} must not be greater than {max} characters."
-INTEGER = "The {attribute} must be an integer."
-NUMERIC = "The {attribute} must be a number."
-MIN_NUMBER = "The {attribute} must be at least {min}."
-MAX_NUMBER = "The {attribute} must not be greater than {max}."
-BOOLEAN = "The {attribute} field must be true or false."
-EMAIL = "The {attribute} must be a valid email address."
-URL = "The {attribute} must be a valid URL."
-DATE = "The {attribute} is not a valid date."
-UUID = "The {attribute} must be a valid UUID."
-ARRAY = "The {attribute} must be an array."
-MAX_ITEMS = "The {attribute} must not have more than {max} items."
 OBJECT = "The request body must be a JSON object."
 NULL_CHARACTERS = "The {attribute} must not contain null characters."
 

@@ -652,7 +652,7 @@ class SummaryScheme(OpenApiSerializerFieldExtension):
     """A related record's short form (`course: {uuid, name}`), inline; nullable exactly when
     the relation is optional."""
 
-    target_class = "academics.api.base.Summary"
+    target_class = "academics.api.fields.Summary"
 
     def map_serializer_field(self, auto_schema, direction):
         field = self.target
@@ -673,7 +673,7 @@ class SummaryScheme(OpenApiSerializerFieldExtension):
 class DateAsTimestampScheme(OpenApiSerializerFieldExtension):
     """A date shown as a midnight-UTC timestamp; accepted as a date or a timestamp."""
 
-    target_class = "academics.api.base.DateAsTimestampField"
+    target_class = "academics.api.fields.DateAsTimestampField"
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "response":

@@ -1,112 +1,62 @@
-"""The six resources' fields (CONTRACT.md §7). Rules are the models'; see `RecordSerializer`."""
+"""Each resource's serializer, derived from its registry entry (`academics.records`).
 
-from academics.api.base import DateAsTimestampField, RecordSerializer, Summary, UuidReferenceField
-from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+Output: `uuid`, the record's own fields, a summary of each record it belongs to
+(`course: {"uuid", "name"}`), timestamps. Input: the own fields and `<relation>_uuid` for each
+relation. Rules are the models' (see `RecordSerializer`). A resource whose output is not
+derivable declares its serializer here and lists it in `DECLARED`.
+"""
 
-TIMESTAMPS = ("created_at", "updated_at")
-
-
-class InstitutionSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Institution
-        fields = (
-            "uuid",
-            "name",
-            "legal_name",
-            "tax_id",
-            "country",
-            "website",
-            "linkedin_organization",
-            "status",
-            "is_badges_enabled",
-            "badge_image_uuid",
-            *TIMESTAMPS,
-        )
+from academics.api.base import RecordSerializer
+from academics.api.fields import DateAsTimestampField, Summary, UuidReferenceField
+from academics.records import REGISTRY, TIMESTAMPS, RecordType, record_type
 
 
-class OrganizationSerializer(RecordSerializer):
-    institution = Summary("uuid", "name")
-    institution_uuid = UuidReferenceField(Institution, source="institution")
+def _reference(relation) -> dict:
+    optional = {"required": False, "allow_null": True} if relation.null else {}
+    return {
+        relation.name: Summary(*record_type(relation.related_model).summary),
+        f"{relation.name}_uuid": UuidReferenceField(
+            relation.related_model, source=relation.name, **optional
+        ),
+    }
 
-    class Meta(RecordSerializer.Meta):
-        model = Organization
-        fields = ("uuid", "name", "code", "institution", "institution_uuid", *TIMESTAMPS)
+
+def _date_as_timestamp(model, name: str) -> DateAsTimestampField:
+    field = model._meta.get_field(name)
+    if field.null:
+        return DateAsTimestampField(required=False, allow_null=True)
+    return DateAsTimestampField()
 
 
-class CourseSerializer(RecordSerializer):
-    institution = Summary("uuid", "name")
-    organization = Summary("uuid", "name")
-    institution_uuid = UuidReferenceField(Institution, source="institution")
-    organization_uuid = UuidReferenceField(
-        Organization, source="organization", required=False, allow_null=True
+def serializer_for(record: RecordType) -> type[RecordSerializer]:
+    model = record.model
+    declared = {name: _date_as_timestamp(model, name) for name in record.dates_as_timestamps}
+    for relation in record.relations:
+        declared.update(_reference(relation))
+    relation_names = [relation.name for relation in record.relations]
+    meta = type(
+        "Meta",
+        (RecordSerializer.Meta,),
+        {
+            "model": model,
+            "fields": (
+                "uuid",
+                *record.own_fields,
+                *relation_names,
+                *(f"{name}_uuid" for name in relation_names),
+                *TIMESTAMPS,
+            ),
+        },
+    )
+    return type(
+        f"{model.__name__}Serializer",
+        (RecordSerializer,),
+        {"Meta": meta, "__module__": __name__, **declared},
     )
 
-    class Meta(RecordSerializer.Meta):
-        model = Course
-        fields = (
-            "uuid",
-            "code",
-            "name",
-            "description",
-            "workload_hours",
-            "area",
-            "version",
-            "status",
-            "institution",
-            "organization",
-            "institution_uuid",
-            "organization_uuid",
-            *TIMESTAMPS,
-        )
 
+DECLARED: dict[str, type[RecordSerializer]] = {}
 
-class CohortSerializer(RecordSerializer):
-    course = Summary("uuid", "name")
-    course_uuid = UuidReferenceField(Course, source="course")
-
-    class Meta(RecordSerializer.Meta):
-        model = Cohort
-        fields = (
-            "uuid",
-            "code",
-            "modality",
-            "start_date",
-            "end_date",
-            "course",
-            "course_uuid",
-            *TIMESTAMPS,
-        )
-
-
-class StudentSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Student
-        fields = ("uuid", "name", "email", "date_of_birth", "gender", "social_name", *TIMESTAMPS)
-
-
-class EnrollmentSerializer(RecordSerializer):
-    enrolled_at = DateAsTimestampField()
-    completed_at = DateAsTimestampField(required=False, allow_null=True)
-    student = Summary("uuid", "name")
-    course = Summary("uuid", "name")
-    cohort = Summary("uuid", "code")
-    student_uuid = UuidReferenceField(Student, source="student")
-    course_uuid = UuidReferenceField(Course, source="course")
-    cohort_uuid = UuidReferenceField(Cohort, source="cohort", required=False, allow_null=True)
-
-    class Meta(RecordSerializer.Meta):
-        model = Enrollment
-        fields = (
-            "uuid",
-            "completion_status",
-            "grade",
-            "enrolled_at",
-            "completed_at",
-            "student",
-            "course",
-            "cohort",
-            "student_uuid",
-            "course_uuid",
-            "cohort_uuid",
-            *TIMESTAMPS,
-        )
+SERIALIZERS: dict[str, type[RecordSerializer]] = {
+    record.name: DECLARED.get(record.name) or serializer_for(record) for record in REGISTRY
+}

@@ -1,21 +1,13 @@
-"""Resource routes under /api. No trailing slash is needed; one is accepted."""
+"""Resource routes under /api, one per registry entry. No trailing slash is needed; one is
+accepted."""
 
 from rest_framework.routers import SimpleRouter
 
-from academics.api import views
-
-RESOURCES = {
-    "institutions": views.InstitutionViewSet,
-    "organizations": views.OrganizationViewSet,
-    "courses": views.CourseViewSet,
-    "cohorts": views.CohortViewSet,
-    "students": views.StudentViewSet,
-    "enrollments": views.EnrollmentViewSet,
-}
+from academics.api.views import VIEWSETS
 
 router = SimpleRouter()
 router.trailing_slash = "/?"
-for prefix, viewset in RESOURCES.items():
-    router.register(prefix, viewset, basename=prefix[:-1])
+for name, viewset in VIEWSETS.items():
+    router.register(name, viewset, basename=viewset.record.model._meta.model_name)
 
 urlpatterns = router.urls

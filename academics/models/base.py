@@ -4,6 +4,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
 from simple_history.models import HistoricalRecords
 
+from academics.history import current_actor
+from academics.wording import reworded
+
 
 class LiveQuerySet(models.QuerySet):
     def live(self):
@@ -26,6 +29,19 @@ class RecordHistory(HistoricalRecords):
     every index of the live table (uuid, timestamps, status, relations), which no history query
     uses and every write pays for: eight more index entries per enrollment change."""
 
+    def get_history_user(self, instance):
+        # Who acts is set once per entry point (academics/history.py); an explicit
+        # `_history_user` on the instance still wins.
+        if hasattr(instance, "_history_user"):
+            return instance._history_user
+        actor = current_actor()
+        return actor.user if actor is not None else None
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        reason = super().get_change_reason_for_object(instance, history_type, using)
+        actor = current_actor()
+        return reason or (actor.reason_text if actor is not None else None)
+
     def copy_fields(self, model):
         fields = super().copy_fields(model)
         for field in fields.values():
@@ -37,10 +53,10 @@ class RecordHistory(HistoricalRecords):
 class RecordModel(models.Model):
     """Base of every academic record: a public `uuid`, timestamps and soft deletion.
 
-    Subclasses declare two things the shared machinery reads:
-    - `constraint_fields`: constraint name -> the field its violation is reported on, so that
-      database rules surface as per-field validation errors (as the API reports them);
-    - `protected_by`: reverse relations whose live rows forbid deleting this record.
+    Subclasses declare `constraint_fields`: constraint name -> the field its violation is
+    reported on, so that database rules surface as per-field validation errors (as the API
+    reports them). What protects a record from deletion is its `PROTECT` relations
+    (`academics.records.RecordType.protected_by`).
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -54,7 +70,6 @@ class RecordModel(models.Model):
     history = RecordHistory(inherit=True)
 
     constraint_fields: dict[str, str] = {}
-    protected_by: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -65,6 +80,14 @@ class RecordModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def clean_fields(self, exclude=None):
+        # Field checks in the one vocabulary (academics/wording.py), as the API words them.
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            fields = {f.name: f for f in self._meta.concrete_fields}
+            raise ValidationError(reworded(error, fields)) from error
 
     def validate_constraints(self, exclude=None):
         errors: dict[str, list] = {}

@@ -29,7 +29,6 @@ class Course(RecordModel):
         "course_code_unique": "code",
         "course_workload_not_negative": "workload_hours",
     }
-    protected_by = ("cohorts", "enrollments")
 
     class Meta(RecordModel.Meta):
         verbose_name = "course"
@@ -74,7 +73,6 @@ class Cohort(RecordModel):
         "cohort_code_unique": "code",
         "cohort_end_not_before_start": "end_date",
     }
-    protected_by = ("enrollments",)
 
     class Meta(RecordModel.Meta):
         verbose_name = "cohort"

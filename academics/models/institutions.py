@@ -20,8 +20,6 @@ class Institution(RecordModel):
     is_badges_enabled = models.BooleanField(default=False)
     badge_image_uuid = models.UUIDField(null=True, blank=True)
 
-    protected_by = ("organizations", "courses")
-
     class Meta(RecordModel.Meta):
         verbose_name = "institution"
         indexes = [models.Index(fields=["name"], name="institution_name_idx")]
@@ -40,7 +38,6 @@ class Organization(RecordModel):
     code = models.CharField(max_length=64, null=True, blank=True)
 
     constraint_fields = {"organization_code_unique_in_institution": "code"}
-    protected_by = ("courses",)
 
     class Meta(RecordModel.Meta):
         verbose_name = "organization"

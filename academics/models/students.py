@@ -18,7 +18,6 @@ class Student(RecordModel):
     social_name = models.CharField(max_length=255, null=True, blank=True)
 
     constraint_fields = {"student_email_unique_ci": "email"}
-    protected_by = ("enrollments",)
 
     class Meta(RecordModel.Meta):
         verbose_name = "student"

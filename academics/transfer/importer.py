@@ -37,12 +37,15 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from academics import messages as rules_msg
+from academics.history import current_actor
 from academics.transfer import messages as msg
 from academics.transfer.files import UNNAMED
 from academics.transfer.queries import InArray
 from academics.transfer.rules import CheckRules
 from academics.transfer.specs import Ref, Spec
 from academics.transfer.writer import RecordStream
+from academics.wording import attribute
 
 CHUNK_SIZE = 2000
 ANALYZE_AFTER = 10_000
@@ -130,8 +133,6 @@ class RowImporter:
         spec: Spec,
         columns: Iterable[str],
         *,
-        change_reason: str = "",
-        user=None,
         unit: str = "line",
     ):
         self.spec = spec
@@ -183,8 +184,10 @@ class RowImporter:
             for f in self.meta.concrete_fields
             if not f.editable and callable(f.default) and (f.name,) in spec.keys
         }
-        self.change_reason = change_reason
-        self.user = user
+        # Who the history names: the actor of the import's entry point (academics/history.py).
+        actor = current_actor()
+        self.user = actor.user if actor else None
+        self.change_reason = actor.reason_text if actor else None
         self.seen: dict[tuple, int] = {}
         self._template: dict | None = None
         self.callable_defaults = [
@@ -262,9 +265,7 @@ class RowImporter:
         them meanwhile), then write its changed records; in a savepoint, so that a constraint
         broken by another writer is reported and the remaining rows are still checked."""
         creates = _unmatched(rows)
-        stream = RecordStream(
-            self.model, count=creates, user=self.user, change_reason=self.change_reason
-        )
+        stream = RecordStream(self.model, count=creates)
         try:
             with transaction.atomic():
                 with stream if creates else nullcontext():
@@ -331,7 +332,7 @@ class RowImporter:
                     value = uuid.UUID(value)
                 except ValueError:
                     row.fail_ref(
-                        ref, column, msg.REFERENCE_INVALID.format(attribute=_words(column))
+                        ref, column, rules_msg.SELECTED_INVALID.format(attribute=attribute(column))
                     )
                     continue
             elif ref.casefold:
@@ -375,11 +376,13 @@ class RowImporter:
                     ref,
                     column,
                     msg.REFERENCE_AMBIGUOUS.format(
-                        model=related._meta.verbose_name, attribute=_words(column)
+                        model=related._meta.verbose_name, attribute=attribute(column)
                     ),
                 )
             else:
-                row.fail_ref(ref, column, msg.REFERENCE_INVALID.format(attribute=_words(column)))
+                row.fail_ref(
+                    ref, column, rules_msg.SELECTED_INVALID.format(attribute=attribute(column))
+                )
 
     def _ref_value(self, ref: Ref, row: _Row) -> tuple[str, str, str | None]:
         for column, lookup in ref.columns:
@@ -618,10 +621,6 @@ def _unmatched(rows: list[_Row]) -> int:
 def _same(old, new) -> bool:
     # A nullable text field holding "" and a file cell that is empty mean the same thing.
     return old == new or (old in ("", None) and new in ("", None))
-
-
-def _words(column: str) -> str:
-    return column.replace("_", " ")
 
 
 def _chunks(iterator: Iterator, size: int) -> Iterator[list]:

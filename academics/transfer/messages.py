@@ -14,7 +14,6 @@ MISSING_COLUMNS = "Missing column(s): {columns}; rows of {resource} are matched 
 DUPLICATE_COLUMNS = "Column(s) named more than once: {columns}."
 ROW_LENGTH = "The row does not have one cell per column of the header."
 UNNAMED_CELL = "Column {number} has a value but no name in the header."
-REFERENCE_INVALID = "The selected {attribute} is invalid."
 REFERENCE_AMBIGUOUS = "More than one {model} matches the {attribute}; give its uuid."
 RECORD_AMBIGUOUS = "More than one {model} matches this row."
 DUPLICATE_IN_FILE = "The same {model} is already on line {line} of this file."

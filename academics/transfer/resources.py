@@ -14,6 +14,7 @@ from import_export import fields, resources
 from import_export.results import Error, Result
 from import_export.results import RowResult as PreviewRow
 
+from academics.history import Actor, acting_as
 from academics.transfer.files import FileProblem, cell_text, row_cells
 from academics.transfer.importer import (
     CREATE,
@@ -26,7 +27,6 @@ from academics.transfer.importer import (
 )
 from academics.transfer.specs import SPECS, Spec
 
-CHANGE_REASON = "Imported in the admin"
 # Rows of each kind shown in the preview; the totals count every row.
 PREVIEW_ROWS = 1000
 PREVIEW_TYPES = {
@@ -61,12 +61,6 @@ class SpecResource(resources.ModelResource):
             result.append_base_error(Error(FileProblem(" ".join(problems))))
             return result
         file_name = kwargs.get("file_name")
-        importer = RowImporter(
-            self.spec,
-            header,
-            user=kwargs.get("user"),
-            change_reason=f"{CHANGE_REASON} from {file_name}" if file_name else CHANGE_REASON,
-        )
         rows = dataset_rows(dataset, header)
         cells = {}
 
@@ -86,7 +80,9 @@ class SpecResource(resources.ModelResource):
             if len(result.rows) < PREVIEW_ROWS:
                 result.append_row_result(_preview_row(row, import_type, shown, values))
 
-        report = importer.run(keep_cells(), dry_run=dry_run, on_row=preview)
+        with acting_as(Actor.file_import(file_name, user=kwargs.get("user"))):
+            importer = RowImporter(self.spec, header)
+            report = importer.run(keep_cells(), dry_run=dry_run, on_row=preview)
         result.total_rows = report.rows
         for error in report.errors:
             if error.line is None:  # a file-level error (a constraint at write time)

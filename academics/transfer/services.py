@@ -6,6 +6,7 @@ from typing import BinaryIO
 
 from django.db import transaction
 
+from academics.history import Actor, acting_as
 from academics.transfer import messages as msg
 from academics.transfer.exporter import write_export
 from academics.transfer.files import FileProblem, ImportSource, open_source
@@ -45,20 +46,14 @@ def records_import_file(
     path: Path,
     dry_run: bool = False,
     on_row: Callable[[RowResult], None] | None = None,
-    user=None,
-    change_reason: str | None = None,
 ) -> ImportReport:
     """Import a CSV or JSON file of `resource` into the active tenant: every row or none.
-    Raises TransferError when the file cannot be read as that resource at all."""
+    Raises TransferError when the file cannot be read as that resource at all. History names
+    the file."""
     spec, source = import_source_open(resource=resource, path=path)
-    importer = RowImporter(
-        spec,
-        source.header,
-        user=user,
-        change_reason=change_reason or f"Imported from {path.name}",
-        unit=source.unit,
-    )
-    return importer.run(source.rows(), dry_run=dry_run, on_row=on_row)
+    with acting_as(Actor.file_import(path.name)):
+        importer = RowImporter(spec, source.header, unit=source.unit)
+        return importer.run(source.rows(), dry_run=dry_run, on_row=on_row)
 
 
 def records_export(

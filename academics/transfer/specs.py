@@ -1,4 +1,5 @@
-"""What a file of each resource holds, declared once for the importer, the exporter and the admin.
+"""What a file of each resource holds, derived from the record registry (`academics.records`)
+for the importer, the exporter and the admin.
 
 A file names related records by keys a registrar has in hand (a student's email, a course's
 code, or a record's public uuid), never by database ids; a row finds the record it updates the
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.records import REGISTRY, RecordType, record_type
 
 
 @dataclass(frozen=True)
@@ -60,94 +61,44 @@ class Spec:
         return next((ref for ref in self.refs if column in ref.column_names), None)
 
 
-INSTITUTION_REF = Ref(
-    field="institution",
-    columns=(("institution_uuid", "uuid"), ("institution_name", "name")),
-)
-# A course or an organization may have no code: its uuid names it then.
-COURSE_COLUMNS = (("course_code", "code"), ("course_uuid", "uuid"))
-
-SPECS: dict[str, Spec] = {
-    spec.name: spec
-    for spec in (
-        Spec(
-            name="institutions",
-            model=Institution,
-            fields=(
-                "uuid",
-                "name",
-                "legal_name",
-                "tax_id",
-                "country",
-                "website",
-                "linkedin_organization",
-                "status",
-                "is_badges_enabled",
-                "badge_image_uuid",
-            ),
-            keys=(("uuid",), ("name",)),
-            required=(("uuid", "name"),),
-        ),
-        Spec(
-            name="organizations",
-            model=Organization,
-            fields=("uuid", "code", "name"),
-            refs=(INSTITUTION_REF,),
-            keys=(("uuid",), ("institution", "code"), ("institution", "name")),
-            required=(("uuid", *INSTITUTION_REF.column_names), ("uuid", "code", "name")),
-        ),
-        Spec(
-            name="courses",
-            model=Course,
-            fields=(
-                "uuid",
-                "code",
-                "name",
-                "description",
-                "workload_hours",
-                "area",
-                "version",
-                "status",
-            ),
-            refs=(
-                INSTITUTION_REF,
-                Ref(
-                    field="organization",
-                    columns=(("organization_code", "code"), ("organization_uuid", "uuid")),
-                    scope="institution",
-                    reads=("institution",),
-                ),
-            ),
-            keys=(("uuid",), ("code",), ("institution", "name")),
-            required=(("uuid", "code", "name"),),
-        ),
-        Spec(
-            name="cohorts",
-            model=Cohort,
-            fields=("uuid", "code", "modality", "start_date", "end_date"),
-            refs=(Ref(field="course", columns=COURSE_COLUMNS),),
-            keys=(("uuid",), ("code",)),
-            required=(("uuid", "code"),),
-        ),
-        Spec(
-            name="students",
-            model=Student,
-            fields=("uuid", "email", "name", "date_of_birth", "gender", "social_name"),
-            keys=(("uuid",), ("email",)),
-            casefold=frozenset({"email"}),
-            required=(("uuid", "email"),),
-        ),
-        Spec(
-            name="enrollments",
-            model=Enrollment,
-            fields=("uuid", "completion_status", "grade", "enrolled_at", "completed_at"),
-            refs=(
-                Ref(field="student", columns=(("student_email", "email"),), casefold=True),
-                Ref(field="course", columns=COURSE_COLUMNS, reads=("status",)),
-                Ref(field="cohort", columns=(("cohort_code", "code"),), reads=("course",)),
-            ),
-            keys=(("uuid",), ("student", "course", "cohort")),
-            required=(("uuid", "student_email"), ("uuid", "course_code", "course_uuid")),
-        ),
+def _ref(owner: RecordType, relation) -> Ref:
+    """How a row names the record `relation` points at: `<relation>_<key>` for each key the
+    related resource is named by."""
+    target = record_type(relation.related_model)
+    return Ref(
+        field=relation.name,
+        columns=tuple((f"{relation.name}_{key}", key) for key in target.named_by),
+        scope=target.named_within,
+        casefold=bool(set(target.named_by) & target.casefold),
+        reads=owner.clean_reads.get(relation.name, ()),
     )
-}
+
+
+def spec_for(record: RecordType) -> Spec:
+    """A resource's file: its relations' columns, then `uuid`, the key fields, the rest of its
+    own fields. The header must hold, with `uuid` as the alternative to each: a key field
+    (unless every key is made of relations) and the columns of each required relation that
+    every key names."""
+    refs = tuple(_ref(record, relation) for relation in record.relations)
+    key_fields = [name for key in record.keys for name in key if name in record.own_fields]
+    fields = tuple(dict.fromkeys(("uuid", *key_fields, *record.own_fields)))
+    natural = [key for key in record.keys if key != ("uuid",)]
+    required = tuple(
+        ("uuid", *ref.column_names)
+        for relation, ref in zip(record.relations, refs, strict=True)
+        if not relation.null and natural and all(relation.name in key for key in natural)
+    )
+    if key_fields:
+        required += (("uuid", *dict.fromkeys(key_fields)),)
+    return Spec(
+        name=record.name,
+        model=record.model,
+        fields=fields,
+        refs=refs,
+        keys=record.keys,
+        casefold=record.casefold,
+        required=required,
+    )
+
+
+SPECS: dict[str, Spec] = {record.name: spec_for(record) for record in REGISTRY}

@@ -15,6 +15,8 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
 
+from academics.history import current_actor
+
 # Field types whose Python values psycopg adapts as they are; others go through Django's
 # get_db_prep_save.
 NATIVE_TYPES = frozenset(
@@ -58,7 +60,7 @@ class RecordStream:
     database inserts them (and updates the indexes) while Python checks the next rows. Closing
     the stream ends the COPY and writes one "+" history row per record.
 
-        with RecordStream(Student, count=n, user=user, change_reason=reason) as stream:
+        with RecordStream(Student, count=n) as stream:
             stream.write(instance)      # up to `count` instances; each gets its pk here
 
     No other query may run on the connection while the stream is open: the COPY holds it, and
@@ -67,11 +69,13 @@ class RecordStream:
     Django's (an IntegrityError when a unique value was taken meanwhile).
     """
 
-    def __init__(self, model, *, count: int, user=None, change_reason: str = ""):
+    def __init__(self, model, *, count: int):
         self.model = model
         self.count = count
-        self.user = user
-        self.change_reason = change_reason
+        # History rows name the current actor (academics/history.py), as ORM writes do.
+        actor = current_actor()
+        self.user = actor.user if actor else None
+        self.change_reason = actor.reason_text if actor else None
         meta = model._meta
         self.fields = list(meta.concrete_fields)
         self.pk_attname = meta.pk.attname

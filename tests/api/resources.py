@@ -8,20 +8,18 @@ that matches and of one that does not. Everything else the suite derives.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from academics.api import views
+from academics.api.views import VIEWSETS
 from tests import factories as f
 
 
 @dataclass(frozen=True)
 class Resource:
     path: str
-    viewset: type
     factory: type
     # A full, valid body; creates (in the active tenant) the records it references.
     payload: Callable[[], dict]
     change: dict
     required: str
-    object_keys: tuple[str, ...]
     # where[filter] -> (factory kwargs of a matching record, of a non-matching one), or a
     # function returning them. Filters absent here are told apart by the factories' sequences
     # and sub-factories.
@@ -34,6 +32,21 @@ class Resource:
     @property
     def model(self):
         return self.factory._meta.model
+
+    @property
+    def viewset(self):
+        return VIEWSETS[self.path]
+
+    @property
+    def object_keys(self) -> set[str]:
+        """What the contract shows of a record: its uuid, its own editable fields, a summary
+        of each record it belongs to, and its timestamps; read off the model itself."""
+        meta = self.model._meta
+        return {
+            "uuid",
+            *(f.name for f in meta.concrete_fields if f.editable and not f.primary_key),
+            *TIMESTAMPS,
+        }
 
     def __str__(self):
         return self.path
@@ -96,7 +109,6 @@ def _enrollment_payload():
 RESOURCES = [
     Resource(
         path="institutions",
-        viewset=views.InstitutionViewSet,
         factory=f.InstitutionFactory,
         payload=lambda: {
             "name": "Federal University of Technology",
@@ -111,19 +123,6 @@ RESOURCES = [
         },
         change={"status": "suspended"},
         required="country",
-        object_keys=(
-            "uuid",
-            "name",
-            "legal_name",
-            "tax_id",
-            "country",
-            "website",
-            "linkedin_organization",
-            "status",
-            "is_badges_enabled",
-            "badge_image_uuid",
-            *TIMESTAMPS,
-        ),
         variants={
             "status": ({"status": "inactive"}, {"status": "active"}),
             "country": ({"country": "PT"}, {"country": "BR"}),
@@ -132,34 +131,18 @@ RESOURCES = [
     ),
     Resource(
         path="organizations",
-        viewset=views.OrganizationViewSet,
         factory=f.OrganizationFactory,
         payload=_organization_payload,
         change={"code": "ENG-2"},
         required="institution_uuid",
-        object_keys=("uuid", "name", "code", "institution", *TIMESTAMPS),
         references={"institution_uuid": f.InstitutionFactory},
     ),
     Resource(
         path="courses",
-        viewset=views.CourseViewSet,
         factory=f.CourseFactory,
         payload=_course_payload,
         change={"workload_hours": 3600},
         required="name",
-        object_keys=(
-            "uuid",
-            "code",
-            "name",
-            "description",
-            "workload_hours",
-            "area",
-            "version",
-            "status",
-            "institution",
-            "organization",
-            *TIMESTAMPS,
-        ),
         variants={
             "status": ({"status": "archived"}, {"status": "active"}),
             "organization_uuid": _course_with_and_without_organization,
@@ -173,18 +156,15 @@ RESOURCES = [
     ),
     Resource(
         path="cohorts",
-        viewset=views.CohortViewSet,
         factory=f.CohortFactory,
         payload=_cohort_payload,
         change={"modality": "remote"},
         required="code",
-        object_keys=("uuid", "code", "modality", "start_date", "end_date", "course", *TIMESTAMPS),
         variants={"modality": ({"modality": "remote"}, {"modality": "presential"})},
         references={"course_uuid": f.CourseFactory},
     ),
     Resource(
         path="students",
-        viewset=views.StudentViewSet,
         factory=f.StudentFactory,
         payload=lambda: {
             "name": "Maria Fernanda Silva",
@@ -195,35 +175,14 @@ RESOURCES = [
         },
         change={"social_name": "Mafê"},
         required="email",
-        object_keys=(
-            "uuid",
-            "name",
-            "email",
-            "date_of_birth",
-            "gender",
-            "social_name",
-            *TIMESTAMPS,
-        ),
         variants={"gender": ({"gender": "female"}, {"gender": "male"})},
     ),
     Resource(
         path="enrollments",
-        viewset=views.EnrollmentViewSet,
         factory=f.EnrollmentFactory,
         payload=_enrollment_payload,
         change={"grade": 9.5},
         required="enrolled_at",
-        object_keys=(
-            "uuid",
-            "completion_status",
-            "grade",
-            "enrolled_at",
-            "completed_at",
-            "student",
-            "course",
-            "cohort",
-            *TIMESTAMPS,
-        ),
         variants={
             "completion_status": ({"completion_status": "dropped"}, {}),
         },

@@ -6,8 +6,8 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from academics.api.urls import RESOURCES
 from academics.errors import MSG_UNAUTHENTICATED
+from academics.records import BY_NAME as RESOURCES
 
 ENDPOINTS = [
     (method, f"/api/{resource}{suffix}")

@@ -4,9 +4,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from academics.api import messages as api_msg
-from academics.api.views import CourseViewSet
+from academics.api.views import VIEWSETS
 from academics.errors import MSG_TENANT_HEADER_REQUIRED
 from tests.factories import CourseFactory
+
+CourseViewSet = VIEWSETS["courses"]
 
 pytestmark = pytest.mark.usefixtures("in_tenant_a")
 

@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from academics import messages
 from academics.choices import CourseStatus
+from academics.history import ADMIN_IMPORT_REASON as CHANGE_REASON
 from academics.models import Course, Enrollment, Student
-from academics.transfer import messages as msg
 from academics.transfer import resources
-from academics.transfer.resources import CHANGE_REASON
 from academics.transfer.specs import SPECS
 from tests.factories import CohortFactory, StudentFactory
 
@@ -120,7 +119,7 @@ def test_enrollment_import_names_records_by_natural_keys(registrar_client):
 
     [invalid] = shown.context["result"].invalid_rows
     assert invalid.error_dict == {
-        "course_code": [msg.REFERENCE_INVALID.format(attribute="course code")]
+        "course_code": [messages.SELECTED_INVALID.format(attribute="course code")]
     }
     rows.pop()
     shown = preview(registrar_client, "/admin/academics/enrollment/", csv_file(rows))

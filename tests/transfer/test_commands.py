@@ -67,7 +67,7 @@ def test_import_command_with_bad_rows_fails_listing_them_and_writes_nothing(tena
     with pytest.raises(CommandError, match=r"1 rejected\. Nothing was written"):
         call_command("import_records", TENANT_A, "students", str(path), stderr=err)
 
-    assert "line 3, email: Enter a valid email address." in err.getvalue()
+    assert "line 3, email: The email must be a valid email address." in err.getvalue()
     with tenant_context(tenant_a):
         assert not Student.objects.exists()
 
@@ -242,7 +242,7 @@ def test_a_json_file_reports_its_bad_records_by_number(tenant_a, tmp_path):
     with pytest.raises(CommandError, match="Nothing was written"):
         call_command("import_records", TENANT_A, "students", str(path), stderr=err)
 
-    assert "record 2, email: Enter a valid email address." in err.getvalue()
+    assert "record 2, email: The email must be a valid email address." in err.getvalue()
     with tenant_context(tenant_a):
         assert not Student.objects.exists()
 

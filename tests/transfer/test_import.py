@@ -53,7 +53,7 @@ def test_dry_run_reports_each_row_and_writes_nothing(write_csv):
         (3, "update", "OLD@example.edu"),
         (4, "reject", "bad-address"),
     ]
-    assert seen[2].errors == [RowError(4, "email", "Enter a valid email address.")]
+    assert seen[2].errors == [RowError(4, "email", "The email must be a valid email address.")]
     assert not report.written
     assert Student.objects.count() == 1
     assert Student.objects.get().name == "Old Name"
@@ -153,16 +153,12 @@ def test_any_invalid_row_writes_nothing_and_every_bad_row_is_reported(write_csv)
     assert Enrollment.objects.count() == 0
     assert report.errors == [
         RowError(3, "grade", messages.GRADE_RANGE),
-        RowError(4, "student_email", msg.REFERENCE_INVALID.format(attribute="student email")),
+        RowError(4, "student_email", messages.SELECTED_INVALID.format(attribute="student email")),
         RowError(5, "cohort_code", messages.COHORT_NOT_OF_COURSE),
         RowError(6, "course_code", messages.COURSE_NOT_ACTIVE),
         RowError(7, "completed_at", messages.COMPLETED_BEFORE_ENROLLED),
         RowError(8, "grade", messages.GRADE_DECIMALS),
-        RowError(
-            8,
-            "enrolled_at",
-            "“01/02/2024” value has an invalid date format. It must be in YYYY-MM-DD format.",
-        ),
+        RowError(8, "enrolled_at", messages.DATE.format(attribute="enrolled at")),
         RowError(9, "student_email", msg.DUPLICATE_IN_FILE.format(model="enrollment", line=2)),
     ]
     assert report.counts == {"create": 1, "reject": 7}
@@ -262,7 +258,7 @@ def test_organizations_and_courses_find_their_institution_and_organization(write
     assert Organization.objects.filter(institution=institution).count() == 2
     assert course_report.errors == [
         RowError(
-            3, "organization_code", msg.REFERENCE_INVALID.format(attribute="organization code")
+            3, "organization_code", messages.SELECTED_INVALID.format(attribute="organization code")
         )
     ]
     assert not Course.objects.exists()
@@ -344,7 +340,7 @@ def test_a_course_without_a_code_is_named_by_its_uuid(write_csv):
     report = records_import_file(resource="enrollments", path=path)
 
     assert report.errors == [
-        RowError(3, "course_uuid", msg.REFERENCE_INVALID.format(attribute="course uuid"))
+        RowError(3, "course_uuid", messages.SELECTED_INVALID.format(attribute="course uuid"))
     ]
     assert not Enrollment.objects.exists()
     fixed = write_csv(

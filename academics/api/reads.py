@@ -1,0 +1,125 @@
+"""Fast output: a serializer's readable fields compiled once into column paths and converters, so
+that a list page is one `values_list()` query turned into dicts without model instances (the list
+endpoints' speed depends on it, see bench/README.md)."""
+
+import datetime
+
+from django.db import connection
+from rest_framework import serializers
+
+from academics.api.fields import DateAsTimestampField, timestamp
+
+
+def _converter(field):
+    """How one readable field's stored value becomes its JSON value (None stays None)."""
+    if isinstance(field, DateAsTimestampField):
+        return field.to_representation
+    if isinstance(field, serializers.DateTimeField):
+        return timestamp
+    if isinstance(field, serializers.DateField):
+        return datetime.date.isoformat
+    if isinstance(field, serializers.DecimalField):
+        return float
+    if isinstance(field, serializers.UUIDField):
+        return str
+    return None
+
+
+def check_plain_columns(serializer) -> None:
+    """The plan reads stored values as they come from psycopg: a readable field must be a
+    column (or a nested summary of columns) whose value needs no `from_db_value`. Raised when
+    the serializer class is first planned, not discovered in a wrong answer."""
+    model = serializer.Meta.model
+    for name, field in serializer.fields.items():
+        if field.write_only or isinstance(field, serializers.Serializer):
+            continue
+        if isinstance(field, serializers.SerializerMethodField) or field.source == "*":
+            raise TypeError(f"{type(serializer).__name__}.{name}: a read plan reads columns only")
+        target = model._meta.get_field(field.source.split(".")[0])
+        if hasattr(target, "from_db_value"):
+            raise TypeError(f"{type(serializer).__name__}.{name}: {target} converts its values")
+
+
+class ReadPlan:
+    """`rows(queryset)` fetches exactly the plan's columns with one `values_list()` query
+    (relations joined by the ORM) and builds the output dicts; `one(instance)` builds the same
+    dict from a model instance. Both give what DRF's `to_representation` would."""
+
+    def __init__(self, serializer):
+        check_plain_columns(serializer)
+        self.columns: list[str] = []
+        self.layout = self._compile(serializer.fields, prefix="")
+        self._builders: dict[tuple[str, ...], object] = {}
+
+    def _compile(self, fields, prefix):
+        layout = []
+        for name, field in fields.items():
+            if field.write_only:
+                continue
+            path = prefix + field.source.replace(".", "__")
+            if isinstance(field, serializers.Serializer):
+                # Nested summary: null when the relation is empty (its uuid column is NULL).
+                nested = self._compile(field.fields, path + "__")
+                layout.append((name, field.source, len(self.columns) - len(field.fields), nested))
+            else:
+                layout.append((name, field.source, len(self.columns), _converter(field)))
+                self.columns.append(path)
+        return layout
+
+    def rows(self, queryset, extra: tuple[str, ...] = ()) -> list[dict]:
+        """The output dicts; `extra` annotations come along under their own names."""
+        return self.fetch(self.statement(queryset, extra), extra)
+
+    def statement(self, queryset, extra: tuple[str, ...] = ()) -> tuple[str, tuple]:
+        """The SQL and parameters that fetch the plan's columns (and `extra`) of `queryset`."""
+        return queryset.values_list(*self.columns, *extra).query.sql_with_params()
+
+    def fetch(self, statement: tuple[str, tuple], extra: tuple[str, ...] = ()) -> list[dict]:
+        """Run a `statement()` in the active schema and build the output dicts."""
+        build = self._builders.get(extra) or self._builder(extra)
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            return [build(row) for row in cursor.fetchall()]
+
+    def _builder(self, extra: tuple[str, ...]):
+        """One closure per plan and `extra`, keys in the serializer's order; a nested summary
+        is a closure of its own, null when its uuid column is."""
+
+        def compile_layout(layout):
+            entries = [
+                (name, index, compile_layout(how), True)
+                if isinstance(how, list)
+                else (name, index, how, False)
+                for name, _source, index, how in layout
+            ]
+
+            def build(row):
+                return {
+                    name: None
+                    if row[index] is None
+                    else how(row)
+                    if nested
+                    else row[index]
+                    if how is None
+                    else how(row[index])
+                    for name, index, how, nested in entries
+                }
+
+            return build
+
+        width = len(self.columns)
+        extras = [(name, name, width + offset, None) for offset, name in enumerate(extra)]
+        self._builders[extra] = compile_layout(self.layout + extras)
+        return self._builders[extra]
+
+    def one(self, instance, layout=None) -> dict:
+        out = {}
+        for name, source, _index, how in self.layout if layout is None else layout:
+            value = instance
+            for part in source.split("."):
+                value = getattr(value, part) if value is not None else None
+            if isinstance(how, list):
+                out[name] = None if value is None else self.one(value, how)
+            else:
+                out[name] = value if how is None or value is None else how(value)
+        return out
