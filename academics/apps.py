@@ -11,7 +11,7 @@ class AcademicsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from academics.admin.roles import ensure_roles_after_migrate
+        from academics.roles import ensure_roles_after_migrate
 
         # Tenant schemas (the template included, which new tenants copy) get the staff roles.
         post_migrate.connect(ensure_roles_after_migrate, sender=self)

@@ -8,5 +8,11 @@ MSG_UNAUTHENTICATED = "Unauthenticated."
 MSG_UNKNOWN_TENANT_HOST = "No tenant is registered for this host name."
 
 
+def error_body(message: str, **extra) -> dict:
+    """The one error envelope (docs/api.md, Errors): `{"success": false, "message", ...}`."""
+    return {"success": False, "message": message, **extra}
+
+
 def json_error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"success": False, "message": message, **extra}, status=status)
+    """An error answer outside DRF (middleware, the token endpoint)."""
+    return JsonResponse(error_body(message, **extra), status=status)

@@ -7,7 +7,7 @@ belongs to (foreign keys to other records: `<relation>_uuid` in the API, `<relat
 files), and what protects it from deletion (the `PROTECT` relations pointing at it).
 
 Derived from `REGISTRY`: the API routes, serializers, filtersets and viewsets
-(`academics.api.views`), the import/export specs (`academics.transfer.specs`), the admin roles'
+(`academics.api.views`), the import/export specs (`academics.transfer.specs`), the staff roles'
 permissions (`academics.roles`), the OpenAPI enums and the generic test tables.
 `tests/test_registry.py` fails when a model field is missing from a layer without a reason
 listed in `EXCLUDED`. Adding a resource: `docs/development.md`.

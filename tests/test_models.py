@@ -11,6 +11,7 @@ from django.utils import timezone
 from academics import messages as msg
 from academics.choices import CompletionStatus, CourseStatus, InstitutionStatus
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.records import REGISTRY
 from academics.services import (
     DeletionProtected,
     enrollment_complete,
@@ -339,7 +340,7 @@ def test_every_change_is_kept_in_history():
     assert history[-1].deleted_at is not None
 
 
-RECORD_MODELS = [Institution, Organization, Course, Cohort, Student, Enrollment]
+RECORD_MODELS = [record.model for record in REGISTRY]
 
 
 @pytest.mark.parametrize("model", RECORD_MODELS, ids=lambda m: m.__name__)

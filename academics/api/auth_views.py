@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from academics.api.throttling import TokenRateThrottle
+from academics.errors import json_error
 
 TOKEN_ERROR_MESSAGES = {
     "invalid_client": "Client authentication failed.",
@@ -25,10 +26,7 @@ TOKEN_FIELDS = ("grant_type", "client_id", "client_secret", "scope")
 
 def token_error(status: int, error: str) -> JsonResponse:
     message = TOKEN_ERROR_MESSAGES.get(error, "The token request was rejected.")
-    return JsonResponse(
-        {"success": False, "error": error, "error_description": message, "message": message},
-        status=status,
-    )
+    return json_error(status, message, error=error, error_description=message)
 
 
 class TokenView(APIView):

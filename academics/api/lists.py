@@ -1,4 +1,4 @@
-"""Lists (CONTRACT.md §5): `where[...]`, `search`, `sort[...]` on top of django-filter, and
+"""Lists (docs/api.md, Lists): `where[...]`, `search`, `sort[...]` on top of django-filter, and
 `page` / `per_page` pagination with Laravel's `meta` block."""
 
 import re

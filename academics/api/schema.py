@@ -5,12 +5,12 @@ What drf-spectacular cannot see from the views is derived here from the same dec
 views run on:
 
 - the `{"data": ...}` envelope, the list `meta` block and the contract's error bodies, with every
-  status code each operation can answer (CONTRACT.md §4);
+  status code each operation can answer (docs/api.md, Errors);
 - the `where[...]` parameters from each viewset's `filterset_class`, `sort[column]` from its
   `sort_fields`, `search` only where it has `search_fields`, `page` / `per_page` from the
-  pagination limits (CONTRACT.md §5);
+  pagination limits (docs/api.md, Lists);
 - the `X-Tenant` header on every tenant endpoint, the bearer / client-credentials security
-  schemes with their scopes (CONTRACT.md §2, §3);
+  schemes with their scopes (docs/api.md, Authenticating);
 - the token endpoint's three body encodings, and `GET /auth/me`;
 - examples from the contract and the DokStamp pages it follows.
 
@@ -178,8 +178,8 @@ RETRY_AFTER = {
 }
 
 # --- Examples ----------------------------------------------------------------------------------
-# The course and enrollment come from the DokStamp pages the contract follows (CONTRACT.md,
-# seeds/); their uuids that are not hexadecimal there are made valid here.
+# The course and enrollment come from DokStamp's documentation pages the API follows
+# (docs/api.md); their uuids that are not hexadecimal there are made valid here.
 
 INSTITUTION_REF = {
     "uuid": "550e8400-e29b-41d4-a716-446655440000",
@@ -521,7 +521,7 @@ class ContractSchema(AutoSchema):
 
 def without_trailing_slash(endpoints, **kwargs):
     """Preprocessing hook: the routes accept an optional trailing slash (`/?`); the documented
-    paths have none (CONTRACT.md §1)."""
+    paths have none (docs/api.md, Formats)."""
     return [
         (path.rstrip("/") if path != "/" else path, regex, method, callback)
         for path, regex, method, callback in endpoints

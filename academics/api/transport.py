@@ -1,13 +1,13 @@
-"""Transport of every /api answer (CONTRACT.md §1, §4): JSON in, JSON out, and every failure in
-the `{"success": false, "message": ...}` envelope. Kept apart from the views because DRF reads
-these classes from settings while its own view classes are being defined."""
+"""Transport of every /api answer (docs/api.md, Formats and Errors): JSON in, JSON out, and
+every failure in the `{"success": false, "message": ...}` envelope. Kept apart from the views
+because DRF reads these classes from settings while its own view classes are being defined."""
 
 import logging
 from decimal import Decimal
 
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, renderers
@@ -15,7 +15,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from academics.api import messages as api_msg
-from academics.errors import MSG_TENANT_HEADER_REQUIRED, MSG_UNAUTHENTICATED
+from academics.errors import MSG_TENANT_HEADER_REQUIRED, MSG_UNAUTHENTICATED, error_body, json_error
 from academics.services import DeletionProtected
 
 logger = logging.getLogger(__name__)
@@ -63,10 +63,6 @@ class AlwaysJson(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def error_body(message: str, **extra) -> dict:
-    return {"success": False, "message": message, **extra}
-
-
 def exception_handler(exc, context):
     """Every failure under /api in the contract's envelope; never a trace or an HTML page."""
     headers = {}
@@ -112,18 +108,18 @@ def exception_handler(exc, context):
 @csrf_exempt  # bearer tokens, not cookies: a POST gets this JSON, not an HTML 403
 def api_not_found(request, *args, **kwargs):
     """Any /api path that names no endpoint: a JSON 404, whatever the method."""
-    return JsonResponse(error_body(api_msg.NOT_FOUND), status=404)
+    return json_error(404, api_msg.NOT_FOUND)
 
 
 def server_error(request, *args, **kwargs):
     """`handler500`: a failure outside DRF's views (in a middleware, say) on an /api path is
     JSON too; elsewhere Django's own page."""
     if request.path == "/api" or request.path.startswith("/api/"):
-        return JsonResponse(error_body(api_msg.SERVER_ERROR), status=500)
+        return json_error(500, api_msg.SERVER_ERROR)
     return defaults.server_error(request, *args, **kwargs)
 
 
 @csrf_exempt
 def api_tenant_required(request, *args, **kwargs):
     """A resource path reached without a tenant (public schema): say what is missing."""
-    return JsonResponse(error_body(MSG_TENANT_HEADER_REQUIRED), status=401)
+    return json_error(401, MSG_TENANT_HEADER_REQUIRED)

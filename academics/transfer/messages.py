@@ -2,7 +2,6 @@
 `academics.messages` and the model fields themselves). Tests import them."""
 
 UNKNOWN_RESOURCE = "Unknown model {name!r}; expected one of: {choices}."
-UNKNOWN_TENANT = "Unknown tenant {identifier!r}."
 FILE_MISSING = "No such file: {path}."
 FILE_NOT_UTF8 = "{path} is not UTF-8 text (see line {line}); save the spreadsheet as CSV UTF-8."
 FILE_EMPTY = "{path} is empty: the first line must name the columns."

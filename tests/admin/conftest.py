@@ -4,7 +4,7 @@ does, logged in as a staff user of one role."""
 import pytest
 from django.test import Client
 
-from academics.admin.roles import REGISTRAR, VIEWER, staff_user_save
+from academics.roles import REGISTRAR, VIEWER, staff_user_save
 
 TENANT_A_HOST = "tenant-a.localhost"
 TENANT_B_HOST = "tenant-b.localhost"

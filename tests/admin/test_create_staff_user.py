@@ -2,12 +2,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from academics.admin.roles import REGISTRAR, VIEWER
-from academics.management.commands.create_staff_user import (
-    MSG_PASSWORD_REQUIRED,
-    MSG_UNKNOWN_TENANT,
-    PASSWORD_ENV,
-)
+from academics.management.commands.create_staff_user import MSG_PASSWORD_REQUIRED, PASSWORD_ENV
+from academics.roles import REGISTRAR, VIEWER
+from academics.selectors import MSG_UNKNOWN_TENANT
 
 pytestmark = pytest.mark.django_db
 

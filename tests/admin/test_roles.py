@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from academics.admin.roles import RECORD_MODELS, REGISTRAR, VIEWER, ensure_roles, staff_user_save
 from academics.choices import CompletionStatus, CourseStatus
+from academics.roles import RECORD_MODELS, REGISTRAR, VIEWER, ensure_roles, staff_user_save
 from tests.admin.conftest import PASSWORD, TENANT_A_HOST, TENANT_B_HOST, tenant_client
 from tests.factories import CourseFactory, EnrollmentFactory
 

@@ -247,7 +247,7 @@ def test_create_read_only_api_client(tenant_a):
 
 
 def test_create_api_client_for_unknown_tenant_fails(db):
-    with pytest.raises(CommandError, match="No tenant"):
+    with pytest.raises(CommandError, match="Unknown tenant"):
         call("create_api_client", "nobody", "--name", "X")
     assert not ApiClient.objects.exists()
 

@@ -1,4 +1,4 @@
-"""Cohort rules (CONTRACT.md §7) through the API."""
+"""Cohort rules (docs/api.md, Resources) through the API."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Course rules (CONTRACT.md §7) through the API."""
+"""Course rules (docs/api.md, Resources) through the API."""
 
 import pytest
 

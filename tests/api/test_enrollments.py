@@ -1,4 +1,4 @@
-"""Enrollment rules (CONTRACT.md §7) through the API."""
+"""Enrollment rules (docs/api.md, Resources) through the API."""
 
 import pytest
 

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from academics.records import REGISTRY, record_type
 from config.wsgi import application
 from tests.conftest import TENANT_A, issue_token
 from tests.factories import EnrollmentFactory, OrganizationFactory, StudentFactory
@@ -59,12 +60,11 @@ schema.app = application
 
 # Uuids of live records of tenant A, by resource path segment; filled per test.
 REAL: dict[str, list[str]] = {}
+# Body reference field -> the resource it names, from the registry.
 REFERENCE = {
-    "institution_uuid": "institutions",
-    "organization_uuid": "organizations",
-    "course_uuid": "courses",
-    "cohort_uuid": "cohorts",
-    "student_uuid": "students",
+    f"{relation.name}_uuid": record_type(relation.related_model).name
+    for record in REGISTRY
+    for relation in record.relations
 }
 
 

@@ -1,4 +1,4 @@
-"""Institution rules (CONTRACT.md §7) through the API."""
+"""Institution rules (docs/api.md, Resources) through the API."""
 
 import pytest
 

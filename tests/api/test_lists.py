@@ -1,4 +1,4 @@
-"""List parameters (CONTRACT.md §5) that every resource shares, checked once, on courses."""
+"""List parameters (docs/api.md, Lists) that every resource shares, checked once, on courses."""
 
 import pytest
 

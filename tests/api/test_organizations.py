@@ -1,4 +1,4 @@
-"""Organization rules (CONTRACT.md §7) through the API."""
+"""Organization rules (docs/api.md, Resources) through the API."""
 
 import pytest
 

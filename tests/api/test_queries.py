@@ -1,5 +1,5 @@
-"""Every list endpoint costs the same few statements whatever the page size (CONTRACT.md §5,
-DESIGN.md). Counted: everything sent to PostgreSQL, including django-tenants' `SET search_path`
+"""Every list endpoint costs the same few statements whatever the page size (docs/api.md,
+Lists). Counted: everything sent to PostgreSQL, including django-tenants' `SET search_path`
 before each query; the token and tenant lookups are cached."""
 
 import pytest

@@ -1,5 +1,5 @@
-"""The two DokStamp documentation pages (/work/shared/seeds/), as a client would use them: the
-same paths, headers, bodies and query strings, with base URL http://HOST/api."""
+"""DokStamp's two documentation pages (on courses and on enrollments), as a client would use
+them: the same paths, headers, bodies and query strings, with base URL http://HOST/api."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Student rules (CONTRACT.md §7) through the API."""
+"""Student rules (docs/api.md, Resources) through the API."""
 
 from datetime import timedelta
 

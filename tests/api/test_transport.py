@@ -1,4 +1,5 @@
-"""The envelope on every /api path (CONTRACT.md §1, §4): JSON always, never HTML or a trace."""
+"""The envelope on every /api path (docs/api.md, Formats and Errors): JSON always, never HTML
+or a trace."""
 
 import pytest
 from rest_framework.test import APIClient

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django_tenants.utils import tenant_context
 
-from academics.admin.roles import REGISTRAR, VIEWER, staff_user_save
+from academics.roles import REGISTRAR, VIEWER, staff_user_save
 from academics.tenancy.models import Tenant
 from tests.conftest import TENANT_A
 from tests.factories import EnrollmentFactory, InstitutionFactory, StudentFactory

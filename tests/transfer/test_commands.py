@@ -9,7 +9,8 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from academics.choices import CompletionStatus, InstitutionStatus
-from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.models import Student
+from academics.selectors import MSG_UNKNOWN_TENANT
 from academics.transfer import messages as msg
 from academics.transfer.specs import SPECS
 from tests.conftest import TENANT_A, TENANT_B
@@ -75,7 +76,7 @@ def test_import_command_with_bad_rows_fails_listing_them_and_writes_nothing(tena
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["nowhere", "students"], msg.UNKNOWN_TENANT.format(identifier="nowhere")),
+        (["nowhere", "students"], MSG_UNKNOWN_TENANT.format(identifier="nowhere")),
         (
             [TENANT_A, "teachers"],
             msg.UNKNOWN_RESOURCE.format(name="teachers", choices=", ".join(SPECS)),
@@ -219,7 +220,7 @@ def test_exported_files_import_again_as_no_change_and_move_a_tenant(
         again = tmp_path / f"{resource}-b.{file_format}"
         run("export_records", TENANT_B, resource, "--output", str(again), "--format", file_format)
         assert again.read_text() == files[resource].read_text(), resource
-    models = (Institution, Organization, Course, Cohort, Student, Enrollment)
+    models = [spec.model for spec in SPECS.values()]
     with tenant_context(tenant_a):
         in_a = [model.objects.count() for model in models]
     with tenant_context(tenant_b):

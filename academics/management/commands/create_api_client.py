@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from academics.selectors import UnknownTenant, tenant_by_identifier
 from academics.tenancy.clients import api_client_create
-from academics.tenancy.models import Tenant
 
 
 class Command(BaseCommand):
@@ -16,9 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON object.")
 
     def handle(self, *args, identifier, name, read_only, json: bool, **options):
-        tenant = Tenant.objects.filter(identifier=identifier).first()
-        if tenant is None:
-            raise CommandError(f"No tenant with identifier {identifier!r}.")
+        try:
+            tenant = tenant_by_identifier(identifier)
+        except UnknownTenant as error:
+            raise CommandError(error.message) from error
         if not name.strip():
             raise CommandError("The client needs a name.")
         issued = api_client_create(tenant=tenant, name=name.strip(), read_only=read_only)

@@ -4,27 +4,25 @@ import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import tenant_context
+from django.core.management.base import CommandError
 
-from academics.admin.roles import ROLES, staff_user_save
-from academics.tenancy.models import Tenant
+from academics.management.base import TenantCommand
+from academics.roles import ROLES, staff_user_save
 from academics.tenancy.services import default_domain
 
 PASSWORD_ENV = "DJANGO_SUPERUSER_PASSWORD"
-MSG_UNKNOWN_TENANT = "Unknown tenant {identifier!r}."
 MSG_PASSWORD_REQUIRED = f"A password is required: pass --password or set {PASSWORD_ENV}."
 MSG_PASSWORDS_DIFFER = "The two passwords differ."
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = (
         "Create or update a staff user of a tenant's registrar admin with one role: registrar "
         "(edits records) or viewer (read-only). Safe to run again."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("identifier", help="The tenant's identifier.")
+        super().add_arguments(parser)
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=ROLES)
         parser.add_argument(
@@ -34,19 +32,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-input", "--noinput", action="store_false", dest="interactive")
 
-    def handle(self, *args, identifier, username, role, password, interactive, **options):
-        tenant = Tenant.objects.filter(identifier=identifier).first()
-        if tenant is None:
-            raise CommandError(MSG_UNKNOWN_TENANT.format(identifier=identifier))
-        with tenant_context(tenant):
-            exists = get_user_model().objects.filter(username=username).exists()
-            password = password or os.environ.get(PASSWORD_ENV) or None
-            if password is None and not exists:
-                password = self._prompt(username) if interactive else None
-                if password is None:
-                    raise CommandError(MSG_PASSWORD_REQUIRED)
-            staff_user_save(username=username, role=role, password=password)
+    def handle_tenant(self, tenant, *args, username, role, password, interactive, **options):
+        exists = get_user_model().objects.filter(username=username).exists()
+        password = password or os.environ.get(PASSWORD_ENV) or None
+        if password is None and not exists:
+            password = self._prompt(username) if interactive else None
+            if password is None:
+                raise CommandError(MSG_PASSWORD_REQUIRED)
+        staff_user_save(username=username, role=role, password=password)
         verb = "Updated" if exists else "Created"
+        identifier = tenant.identifier
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {role} {username!r} of tenant {identifier!r}.")
             + f"\n  admin: http://{default_domain(identifier)}:8000/admin/"

@@ -2,32 +2,30 @@ import io
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import tenant_context
+from django.core.management.base import CommandError
 
-from academics.management.commands.import_records import tenant_for
+from academics.management.base import TenantCommand
 from academics.transfer.exporter import FORMATS
 from academics.transfer.progress import Progress
 from academics.transfer.services import TransferError, records_export, spec_for
 from academics.transfer.specs import SPECS
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = (
         "Export a tenant's live records as CSV (the columns import_records reads) or JSON, "
         "streamed: memory stays flat whatever the number of records."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("identifier", help="The tenant's identifier (its X-Tenant).")
+        super().add_arguments(parser)
         parser.add_argument("model", help=f"One of: {', '.join(SPECS)}.")
         parser.add_argument(
             "--output", type=Path, help="File to write; standard output if not given."
         )
         parser.add_argument("--format", choices=FORMATS, default="csv", dest="file_format")
 
-    def handle(self, *args, identifier, model, output, file_format, **options):
-        tenant = tenant_for(identifier)
+    def handle_tenant(self, tenant, *args, model, output, file_format, **options):
         try:
             spec = spec_for(model)
         except TransferError as error:
@@ -35,16 +33,15 @@ class Command(BaseCommand):
         if output is not None and not output.parent.is_dir():
             raise CommandError(f"No such directory: {output.parent}.")
 
-        with tenant_context(tenant):
-            total = spec.model._default_manager.count()
-            progress = Progress(total, f"Exporting {model}", self.stderr._out)
-            if output is not None:
-                with output.open("wb") as out:
-                    count = records_export(
-                        resource=model, out=out, file_format=file_format, on_row=progress.advance
-                    )
-            else:
-                count = self._to_stdout(model, file_format, progress)
+        total = spec.model._default_manager.count()
+        progress = Progress(total, f"Exporting {model}", self.stderr._out)
+        if output is not None:
+            with output.open("wb") as out:
+                count = records_export(
+                    resource=model, out=out, file_format=file_format, on_row=progress.advance
+                )
+        else:
+            count = self._to_stdout(model, file_format, progress)
         progress.finish()
         where = output or "standard output"
         self.stderr.write(f"Exported {count} {model} to {where}.")

@@ -1,24 +1,15 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import tenant_context
+from django.core.management.base import CommandError
 
-from academics.tenancy.models import Tenant
-from academics.transfer import messages as msg
+from academics.management.base import TenantCommand
 from academics.transfer.importer import REJECT
 from academics.transfer.progress import Progress
 from academics.transfer.services import TransferError, import_source_open, records_import_file
 from academics.transfer.specs import SPECS
 
 
-def tenant_for(identifier: str) -> Tenant:
-    tenant = Tenant.objects.filter(identifier=identifier).first()
-    if tenant is None:
-        raise CommandError(msg.UNKNOWN_TENANT.format(identifier=identifier))
-    return tenant
-
-
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = (
         "Import a CSV or JSON file of records into a tenant: rows are matched to existing "
         "records by natural keys and created or updated. Every row is validated; if any is "
@@ -26,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("identifier", help="The tenant's identifier (its X-Tenant).")
+        super().add_arguments(parser)
         parser.add_argument("model", help=f"One of: {', '.join(SPECS)}.")
         parser.add_argument(
             "file",
@@ -39,8 +30,7 @@ class Command(BaseCommand):
             help="Show what each row would do (create, update, unchanged, reject); write nothing.",
         )
 
-    def handle(self, *args, identifier, model, file, dry_run, verbosity, **options):
-        tenant = tenant_for(identifier)
+    def handle_tenant(self, tenant, *args, model, file, dry_run, verbosity, **options):
         try:
             _, source = import_source_open(resource=model, path=file)
         except TransferError as error:
@@ -57,8 +47,7 @@ class Command(BaseCommand):
             else:
                 progress.advance()
 
-        with tenant_context(tenant):
-            report = records_import_file(resource=model, path=file, dry_run=dry_run, on_row=on_row)
+        report = records_import_file(resource=model, path=file, dry_run=dry_run, on_row=on_row)
         if not list_rows:
             progress.finish()
 

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from academics.admin.roles import REGISTRAR, VIEWER, staff_user_save
 from academics.choices import CompletionStatus, CourseStatus, InstitutionStatus, Modality
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.roles import REGISTRAR, VIEWER, staff_user_save
 from academics.services import record_save
 from academics.tenancy.clients import api_client_create
 from academics.tenancy.models import ApiClient
