@@ -4,6 +4,7 @@ import them. `{attribute}` is the field or parameter name, underscores as spaces
 
 # Field types and references.
 REQUIRED = "The {attribute} field is required."
+FILLED = "The {attribute} field must have a value."
 SELECTED_INVALID = "The selected {attribute} is invalid."
 STRING = "The {attribute} must be a string."
 MAX_STRING = "The {attribute} must not be greater than {max} characters."

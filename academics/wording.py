@@ -31,12 +31,13 @@ CODE_MESSAGES = {
 INVALID_BY_FIELD: list[tuple[type | object, str]] = [
     (models.ForeignKey | forms.ModelChoiceField, msg.SELECTED_INVALID),
     (models.BooleanField | forms.NullBooleanField | forms.BooleanField, msg.BOOLEAN),
+    # A form's DecimalField is an IntegerField subclass: decimals first.
+    (models.DecimalField | models.FloatField | forms.DecimalField | forms.FloatField, msg.NUMERIC),
     (models.IntegerField | forms.IntegerField, msg.INTEGER),
-    (models.DecimalField | models.FloatField | forms.DecimalField, msg.NUMERIC),
     (models.EmailField | forms.EmailField, msg.EMAIL),
     (models.URLField | forms.URLField, msg.URL),
     (models.UUIDField | forms.UUIDField, msg.UUID),
-    (models.DateField | forms.DateField, msg.DATE),
+    (models.DateField | forms.DateField | forms.DateTimeField, msg.DATE),
     (forms.ChoiceField, msg.SELECTED_INVALID),
 ]
 

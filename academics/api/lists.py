@@ -1,5 +1,5 @@
-"""Lists (docs/api.md, Lists): `where[...]`, `search`, `sort[...]` on top of django-filter, and
-`page` / `per_page` pagination with Laravel's `meta` block."""
+"""Lists (docs/api.md, Lists): `where[...]` (`where.py`), `search`, `sort[...]` on top of
+django-filter, and `page` / `per_page` pagination with Laravel's `meta` block."""
 
 import re
 
@@ -10,68 +10,46 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from academics.api import messages as api_msg
-from academics.api.wording import attribute, invalid, message_for
+from academics.api.where import where_conditions
+from academics.api.wording import attribute, invalid
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 100
 # Keeps the row offset within PostgreSQL's bigint; no list is that long.
 MAX_PAGE = 1_000_000_000
+ASCII_DIGITS = re.compile(r"[0-9]+")
 # The column that carries a list's total next to each row of its page.
 TOTAL = "_list_total"
 
 
 class RecordFilterSet(django_filters.FilterSet):
-    """A resource's `where[...]` allow-list: each declared filter is one equality test.
-    References are `<relation>_uuid = UUIDFilter(field_name="<relation>__uuid")`."""
+    """A resource's `where[...]` allow-list: each declared filter names a field and the form
+    field its values are read with; `operators` (filled by `filters.filterset_for`) says which
+    operators each takes (`where.py`)."""
 
-
-_WHERE = re.compile(r"^where\[(\w+)\]$")
+    operators: dict[str, tuple[str, ...]] = {}
 
 
 class ContractFilterBackend:
-    """`where[field]=value` (AND, `null` = IS NULL), `search=text`, `sort[column]` /
-    `sort[order]`. Unknown fields and malformed values are 422s naming the parameter."""
+    """`where[...]` (AND, see `where.py`), `search=text`, `sort[column]` / `sort[order]`.
+    Unknown fields, operators and malformed values are 422s naming the parameter."""
 
     def filter_queryset(self, request, queryset, view):
         params = request.query_params
-        errors: dict[str, list[str]] = {}
-        filterset_class = view.filterset_class
-        values, nulls = {}, []
-        for key in params:
-            match = _WHERE.match(key)
-            if match is None:
-                continue
-            name, value = match.group(1), params[key]
-            if name not in filterset_class.base_filters:
-                errors[key] = [api_msg.FILTER_NOT_ALLOWED.format(attribute=key)]
-            elif "\x00" in value:  # PostgreSQL text cannot hold it
-                errors[key] = [api_msg.NULL_CHARACTERS.format(attribute=key)]
-            elif value == "null":
-                nulls.append(filterset_class.base_filters[name].field_name)
-            else:
-                values[name] = value
-        if values:  # a plain list skips building the filter form: a hot path
-            filterset = filterset_class(data=values, queryset=queryset, request=request)
-            if not filterset.is_valid():
-                for name, problems in filterset.form.errors.as_data().items():
-                    key = f"where[{name}]"
-                    field = filterset.form.fields[name]
-                    errors[key] = [message_for(p.code, key, field, p.messages[0]) for p in problems]
-            else:
-                queryset = filterset.qs
+        condition, errors = where_conditions(params, view.filterset_class)
         ordering = self._ordering(params, view, errors)
         search = params.get("search", "").strip()
         if "\x00" in search:
             errors["search"] = [api_msg.NULL_CHARACTERS.format(attribute="search")]
         if errors:
             raise invalid(errors)
-        if nulls:
-            queryset = queryset.filter(**{f"{path}__isnull": True for path in nulls})
-        if search and view.search_fields:
-            condition = models.Q()
-            for path in view.search_fields:
-                condition |= models.Q(**{f"{path}__icontains": search})
+        if condition:
             queryset = queryset.filter(condition)
+        if search and view.search_fields:
+            matches = models.Q()
+            for path in view.search_fields:
+                matches |= models.Q(**{f"{path}__icontains": search})
+            queryset = queryset.filter(matches)
         return queryset.order_by(*ordering)
 
     @staticmethod
@@ -92,13 +70,13 @@ class ContractFilterBackend:
 
 def _positive_int(params, name, default, errors, maximum=None) -> int:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    # Plain ASCII digits: int() would also take "+5", "1_0" and other scripts' digits.
+    if not ASCII_DIGITS.fullmatch(raw):
         errors[name] = [api_msg.INTEGER.format(attribute=attribute(name))]
         return default
+    value = int(raw)
     if value < 1:
         errors[name] = [api_msg.MIN_NUMBER.format(attribute=attribute(name), min=1)]
     elif maximum is not None and value > maximum:

@@ -8,6 +8,7 @@ from academics.messages import (  # noqa: F401  re-exported: the field vocabular
     BOOLEAN,
     DATE,
     EMAIL,
+    FILLED,
     INTEGER,
     MAX_ITEMS,
     MAX_NUMBER,
@@ -34,4 +35,5 @@ OBJECT = "The request body must be a JSON object."
 NULL_CHARACTERS = "The {attribute} must not contain null characters."
 
 FILTER_NOT_ALLOWED = "The {attribute} filter is not allowed."
+FILTER_ONE_VALUE = "The {attribute} filter takes one value."
 UUIDS_UNKNOWN = "The selected uuids are invalid: {uuids}."

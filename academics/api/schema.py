@@ -52,6 +52,7 @@ BEARER, OAUTH2 = "bearerAuth", "oauth2"
 # --- Shared components -------------------------------------------------------------------------
 
 UUID = {"type": "string", "format": "uuid"}
+DATE = {"type": "string", "format": "date"}
 ERROR = {
     "type": "object",
     "description": "Every failure, on every /api path.",
@@ -561,45 +562,91 @@ class TenantBearerScheme(OpenApiAuthenticationExtension):
         return [{BEARER: []}, {OAUTH2: [scope]}]
 
 
-def _filter_value_schema(name, form_field):
-    """The schema of `where[name]`'s value, from the filter's form field; `null` is always
-    accepted and means IS NULL."""
+def _value_schema(name, form_field) -> dict:
+    """The schema of one value of filter `name`, from the filter's form field."""
     if isinstance(form_field, forms.UUIDField):
-        return {"anyOf": [UUID, {"type": "string", "enum": ["null"]}]}
+        return UUID
     if isinstance(form_field, forms.ChoiceField):
-        choices = [value for value, _label in form_field.choices if value != ""]
-        return {"type": "string", "enum": [*choices, "null"]}
+        return {"type": "string", "enum": [v for v, _label in form_field.choices if v != ""]}
     if isinstance(form_field, forms.IntegerField):
-        return {"anyOf": [{"type": "integer"}, {"type": "string", "enum": ["null"]}]}
+        return {"type": "integer"}
     if isinstance(form_field, forms.DecimalField | forms.FloatField):
-        return {"anyOf": [{"type": "number"}, {"type": "string", "enum": ["null"]}]}
+        return {"type": "number"}
+    if isinstance(form_field, forms.DateTimeField):
+        return {"anyOf": [{"type": "string", "format": "date-time"}, DATE]}
     if isinstance(form_field, forms.DateField):
-        return {
-            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": ["null"]}]
-        }
+        return DATE
     if type(form_field) is forms.CharField:
         return {"type": "string"}
     warn(f"where[{name}]: no schema for the filter's {type(form_field).__name__}")
     return {"type": "string"}
 
 
+NULL_LITERAL = {"type": "string", "enum": ["null"]}
+OPERATOR_TEXT = {
+    "ne": "differs from this (or has none)",
+    "gt": "is greater than this",
+    "gte": "is greater than or equal to this",
+    "lt": "is less than this",
+    "lte": "is less than or equal to this",
+    "in": "is one of these comma-separated values (at most 100)",
+    "not_in": "is none of these comma-separated values",
+    "contains": "contains this text, whatever its case",
+    "starts_with": "starts with this text, whatever its case",
+    "null": "has no value (`true`) or has one (`false`)",
+}
+
+
+def _where_parameters(name, filter_, operators) -> list[dict]:
+    """`where[name]` (equality; `null`: has none) and `where[name][op]` for each operator the
+    field takes (docs/api.md, Lists)."""
+    value = _value_schema(name, filter_.field)
+    if "enum" in value:
+        equal = {**value, "enum": [*value["enum"], "null"]}
+    elif value == {"type": "string"}:
+        equal = value
+    else:
+        equal = {"anyOf": [value, NULL_LITERAL]}
+    parameters = [
+        build_parameter_type(
+            f"where[{name}]",
+            equal,
+            "query",
+            description=f"Only records whose `{name}` equals this; `null`: has none.",
+        )
+    ]
+    for op in operators:
+        if op == "eq":
+            continue
+        if op == "null":
+            schema = {"type": "string", "enum": ["true", "false"]}
+        elif op in ("in", "not_in", "contains", "starts_with"):
+            schema = {"type": "string", "minLength": 1}
+        else:
+            schema = value
+        parameters.append(
+            build_parameter_type(
+                f"where[{name}][{op}]",
+                schema,
+                "query",
+                description=f"Only records whose `{name}` {OPERATOR_TEXT[op]}.",
+            )
+        )
+    return parameters
+
+
 class ContractFilterScheme(OpenApiFilterExtension):
-    """`where[...]`, `search`, `sort[...]` of a list, from the viewset's declarations."""
+    """`where[...]` with operators, `search`, `sort[...]` of a list, from the viewset's
+    declarations."""
 
     target_class = "academics.api.lists.ContractFilterBackend"
 
     def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
         view = auto_schema.view
+        filterset = view.filterset_class
         parameters = []
-        for name, filter_ in view.filterset_class.base_filters.items():
-            parameters.append(
-                build_parameter_type(
-                    f"where[{name}]",
-                    _filter_value_schema(name, filter_.field),
-                    "query",
-                    description=f"Only records whose `{name}` equals this; `null`: has none.",
-                )
-            )
+        for name, filter_ in filterset.base_filters.items():
+            parameters.extend(_where_parameters(name, filter_, filterset.operators[name]))
         if view.search_fields:
             searched = ", ".join(path.replace("__", ".") for path in view.search_fields)
             parameters.append(

@@ -7,6 +7,8 @@ that matches and of one that does not. Everything else the suite derives.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from academics.api.views import VIEWSETS
 from tests import factories as f
@@ -147,6 +149,7 @@ RESOURCES = [
             "status": ({"status": "archived"}, {"status": "active"}),
             "organization_uuid": _course_with_and_without_organization,
             "area": ({"area": "Health"}, {"area": "Technology"}),
+            "workload_hours": ({"workload_hours": 120}, {"workload_hours": 60}),
             "version": ({"version": "2024.1"}, {"version": "2025.1"}),
         },
         references={
@@ -175,7 +178,13 @@ RESOURCES = [
         },
         change={"social_name": "Mafê"},
         required="email",
-        variants={"gender": ({"gender": "female"}, {"gender": "male"})},
+        variants={
+            "gender": ({"gender": "female"}, {"gender": "male"}),
+            "date_of_birth": (
+                {"date_of_birth": date(2001, 5, 4)},
+                {"date_of_birth": date(1999, 1, 2)},
+            ),
+        },
     ),
     Resource(
         path="enrollments",
@@ -185,6 +194,7 @@ RESOURCES = [
         required="enrolled_at",
         variants={
             "completion_status": ({"completion_status": "dropped"}, {}),
+            "grade": ({"grade": Decimal("8.50")}, {"grade": Decimal("6.00")}),
         },
         references={
             "student_uuid": f.StudentFactory,

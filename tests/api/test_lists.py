@@ -88,7 +88,7 @@ def test_unknown_query_parameters_are_ignored(api_client):
     CourseFactory()
 
     # when
-    response = api_client.get(URL, {"include": "modules", "where": "x"})
+    response = api_client.get(URL, {"include": "modules", "filter[code]": "x"})
 
     # then
     assert response.status_code == 200

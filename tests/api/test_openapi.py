@@ -148,12 +148,29 @@ def test_list_parameters_come_from_the_viewset(schema, viewset):
     resource = viewset.record.name
     listed = parameters(schema["paths"][f"/api/{resource}"]["get"])
 
-    where = {name[6:-1] for name in listed if name.startswith("where[")}
-    assert where == set(viewset.filterset_class.base_filters)
+    where = {tuple(re.findall(r"\[(\w+)\]", name)) for name in listed if name.startswith("where[")}
+    filterset = viewset.filterset_class
+    assert where == {
+        (name, op) if op != "eq" else (name,)
+        for name in filterset.base_filters
+        for op in filterset.operators[name]
+    }
+    assert {"created_at", "updated_at"} <= set(filterset.base_filters)
     assert listed["sort[column]"]["schema"]["enum"] == list(viewset.sort_fields)
     assert listed["sort[order]"]["schema"]["enum"] == ["asc", "desc"]
     assert listed["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert {"page", "search"} <= set(listed)
+
+
+def test_each_filter_lists_the_operators_of_its_kind(schema):
+    listed = parameters(schema["paths"]["/api/courses"]["get"])
+
+    assert "where[code][starts_with]" in listed  # text
+    assert "where[status][in]" in listed  # choice
+    assert "where[status][gt]" not in listed  # ordering is for numbers and dates only
+    assert "where[updated_at][gte]" in listed  # timestamp
+    assert "where[institution_uuid][contains]" not in listed  # reference
+    assert listed["where[code][null]"]["schema"]["enum"] == ["true", "false"]
 
 
 def test_filter_values_have_their_types_and_the_null_literal(schema):
