@@ -197,6 +197,8 @@ OAUTH2_PROVIDER = {
 }
 # Seconds a verified token stays cached; revoking a client forgets its tokens at once.
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
+# How long the changes feed keeps a change (docs/api.md, Changes); older cursors answer 410.
+CHANGES_RETENTION_DAYS = env_int("CHANGES_RETENTION_DAYS", 90)
 
 # --- The JSON API (DRF) ------------------------------------------------------------------------
 REST_FRAMEWORK = {

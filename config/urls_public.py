@@ -24,7 +24,9 @@ urlpatterns = [
     path("admin/", platform_site.urls),
     # Keep last. Resource paths (and auth/me) exist only in a tenant: without X-Tenant, say
     # that it is missing; any other /api path is a JSON 404 (`[\s\S]`: newlines included).
-    re_path(rf"^api/({'|'.join([*RESOURCES, 'auth/me'])})(/[\s\S]*)?$", api_tenant_required),
+    re_path(
+        rf"^api/({'|'.join([*RESOURCES, 'auth/me', 'changes'])})(/[\s\S]*)?$", api_tenant_required
+    ),
     re_path(r"^api(/[\s\S]*)?$", api_not_found),
 ]
 

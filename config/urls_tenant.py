@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from academics.admin import registrar_site
 from academics.api.auth_views import MeView, TokenView
+from academics.api.changes import ChangesView
 from academics.api.schema import docs_urls
 from academics.api.transport import api_not_found, server_error
 from config.urls_public import health
@@ -12,6 +13,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("api/auth/me", MeView.as_view(), name="auth-me"),
+    re_path(r"^api/changes/?$", ChangesView.as_view(), name="changes"),
     *docs_urls(),
     path("api/", include("academics.api.urls")),
     path("admin/", registrar_site.urls),

@@ -36,4 +36,7 @@ NULL_CHARACTERS = "The {attribute} must not contain null characters."
 
 FILTER_NOT_ALLOWED = "The {attribute} filter is not allowed."
 FILTER_ONE_VALUE = "The {attribute} filter takes one value."
+CURSOR_EXPIRED = (
+    "The cursor is older than the changes the feed keeps; synchronise again from the lists."
+)
 UUIDS_UNKNOWN = "The selected uuids are invalid: {uuids}."

@@ -37,12 +37,16 @@ from academics import messages as msg
 from academics.api import messages as api_msg
 from academics.api.auth_views import TOKEN_ERROR_MESSAGES, TOKEN_FIELDS, MeView, TokenView
 from academics.api.base import MAX_BATCH, RecordSerializer, RecordViewSet
+from academics.api.changes import DEFAULT_LIMIT, ChangesView
 from academics.api.lists import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from academics.api.serializers import SERIALIZERS
+from academics.changes import MAX_LIMIT
 from academics.errors import (
     MSG_TENANT_HEADER_MALFORMED,
     MSG_TENANT_HEADER_REQUIRED,
     MSG_UNAUTHENTICATED,
 )
+from academics.records import REGISTRY
 from academics.tenancy.models import IDENTIFIER_PATTERN
 
 TOKEN_URL = "/api/oauth/token"
@@ -152,6 +156,50 @@ ME = {
     },
     "required": ["data"],
 }
+
+
+def change_schema(records: list[dict]) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "cursor": {"type": "string", "description": "This change's place in the feed."},
+            "resource": {"type": "string", "enum": [record.name for record in REGISTRY]},
+            "uuid": UUID,
+            "action": {"type": "string", "enum": ["created", "updated", "deleted", "restored"]},
+            "occurred_at": {"type": "string", "format": "date-time"},
+            "data": {
+                "anyOf": records,
+                "nullable": True,
+                "description": "The record as GET showed it right after the change; null when "
+                "deleted.",
+            },
+        },
+        "required": ["cursor", "resource", "uuid", "action", "occurred_at", "data"],
+    }
+
+
+def changes_page_schema(change) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "data": {"type": "array", "items": change},
+            "meta": {
+                "type": "object",
+                "properties": {
+                    "next_cursor": {
+                        "type": "string",
+                        "description": "Send as `after` for the next page (the same when "
+                        "nothing came).",
+                    },
+                    "has_more": {"type": "boolean"},
+                },
+                "required": ["next_cursor", "has_more"],
+            },
+        },
+        "required": ["data", "meta"],
+    }
+
+
 BATCH_DESTROY = {
     "type": "object",
     "properties": {"uuids": {"type": "array", "items": UUID, "minItems": 1, "maxItems": MAX_BATCH}},
@@ -169,6 +217,27 @@ TENANT_HEADER = build_parameter_type(
     ),
 )
 TENANT_HEADER["example"] = "demo"
+
+CHANGES_PARAMETERS = [
+    build_parameter_type(
+        "after",
+        {"type": "string", "pattern": "^[0-9]+$"},
+        "query",
+        description="The `next_cursor` of the previous page (opaque); without it, the feed "
+        "starts at the oldest change it keeps. A cursor older than that: 410.",
+    ),
+    build_parameter_type(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        "query",
+    ),
+    build_parameter_type(
+        "resources",
+        {"type": "string"},
+        "query",
+        description="Comma-separated resources to keep, e.g. `students,enrollments`.",
+    ),
+]
 
 RETRY_AFTER = {
     "Retry-After": {
@@ -244,6 +313,7 @@ ERROR_EXAMPLES = {
     403: api_msg.UNAUTHORIZED_ACTION,
     404: api_msg.NOT_FOUND,
     409: msg.DELETE_PROTECTED.format(model="course", dependents="3 enrollments", verb="reference"),
+    410: api_msg.CURSOR_EXPIRED,
     415: api_msg.UNSUPPORTED_MEDIA_TYPE,
     429: api_msg.TOO_MANY_REQUESTS,
 }
@@ -264,6 +334,7 @@ ERROR_WHEN = {
     403: "The token's client lacks the scope: `read` for GET, `write` for every other method.",
     404: "No live record of this tenant has this uuid.",
     409: "Live records depend on the record; the message says which.",
+    410: "The cursor is older than the oldest change the feed keeps: resynchronise from the lists.",
     415: "The body is sent in a media type this endpoint does not read.",
     422: "Invalid input; `errors` names each field or query parameter.",
     429: "Rate limited; see Retry-After.",
@@ -323,17 +394,18 @@ class ContractSchema(AutoSchema):
         return self.view.basename if isinstance(self.view, RecordViewSet) else None
 
     def _is_tenant_endpoint(self):
-        return isinstance(self.view, RecordViewSet | MeView)
+        return isinstance(self.view, RecordViewSet | MeView | ChangesView)
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is not None and self._is_tenant_endpoint():
             tenant = copy.deepcopy(TENANT_HEADER)
-            operation["parameters"] = [tenant, *operation.get("parameters", [])]
+            extra = CHANGES_PARAMETERS if isinstance(self.view, ChangesView) else []
+            operation["parameters"] = [tenant, *operation.get("parameters", []), *extra]
         return operation
 
     def _hand_written(self):
-        return isinstance(self.view, TokenView | MeView)
+        return isinstance(self.view, TokenView | MeView | ChangesView)
 
     def get_request_serializer(self):
         return None if self._hand_written() else super().get_request_serializer()
@@ -351,6 +423,8 @@ class ContractSchema(AutoSchema):
             return "Get a bearer token (OAuth2 client credentials)"
         if isinstance(self.view, MeView):
             return "The token's client and tenant"
+        if isinstance(self.view, ChangesView):
+            return "The changes feed: every committed change after a cursor"
         return super().get_summary()
 
     def get_description(self):
@@ -434,6 +508,17 @@ class ContractSchema(AutoSchema):
             return {
                 "200": {"description": "The client and its tenant.", "content": _media(me)},
                 **self._errors((400, 401, 403, 429)),
+            }
+        if isinstance(self.view, ChangesView):
+            records = [
+                self.resolve_serializer(SERIALIZERS[record.name], "response").ref
+                for record in REGISTRY
+            ]
+            change = _component(self.registry, "Change", change_schema(records))
+            page = _component(self.registry, "ChangesPage", changes_page_schema(change))
+            return {
+                "200": {"description": "The changes after the cursor.", "content": _media(page)},
+                **self._errors((400, 401, 403, 410, 422, 429)),
             }
         if self._resource():
             return {**self._success(), **self._errors(RECORD_ERRORS[self.view.action])}

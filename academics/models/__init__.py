@@ -1,10 +1,13 @@
 from academics.models.base import LiveManager, LiveQuerySet, RecordModel
+from academics.models.changes import Change, ChangeFeedState, PendingChange
 from academics.models.courses import Cohort, Course
 from academics.models.enrollments import Enrollment
 from academics.models.institutions import Institution, Organization
 from academics.models.students import Student
 
 __all__ = [
+    "Change",
+    "ChangeFeedState",
     "Cohort",
     "Course",
     "Enrollment",
@@ -12,6 +15,7 @@ __all__ = [
     "LiveManager",
     "LiveQuerySet",
     "Organization",
+    "PendingChange",
     "RecordModel",
     "Student",
 ]

@@ -49,7 +49,7 @@ def test_the_committed_schema_is_the_generated_one(tmp_path):
 
 
 def test_every_endpoint_is_described_without_trailing_slash(schema):
-    expected = {"/api/oauth/token", "/api/auth/me"}
+    expected = {"/api/oauth/token", "/api/auth/me", "/api/changes"}
     for resource in RESOURCES:
         expected |= {f"/api/{resource}", f"/api/{resource}/{{uuid}}"}
         expected.add(f"/api/{resource}/batch/destroy")

@@ -1,0 +1,84 @@
+"""The feed only ever shows committed changes, so its tests commit: into a tenant of their own,
+provisioned for the module and dropped at its end (the session's tenants A and B stay as the
+rolled-back tests expect them).
+
+Committed work runs in threads, each with its own database connection (`run`), outside the test
+transaction pytest-django opens on the main connection. That transaction must write nothing: a
+transaction holding an id holds the feed back until it ends — which is the guarantee itself."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django_tenants.utils import tenant_context
+from rest_framework.test import APIClient
+
+from academics.tenancy.clients import api_client_create
+from academics.tenancy.models import ApiClient, Tenant
+from academics.tenancy.services import tenant_provision
+from tests.conftest import issue_token
+
+FEED_TENANT = "tenant-feed"
+
+
+def in_thread(tenant, work):
+    """Start `work()` in a thread with its own connection on `tenant`'s schema; returns the
+    thread and a dict that gets `value` or `error`."""
+    outcome = {}
+
+    def target():
+        try:
+            with tenant_context(tenant):
+                outcome["value"] = work()
+        except BaseException as error:  # handed to the test
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread, outcome
+
+
+def finish(thread, outcome, timeout=30):
+    thread.join(timeout)
+    assert not thread.is_alive(), "the thread did not finish"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+@pytest.fixture(scope="module")
+def feed_tenant(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_"), "not on the test database"
+        tenant = tenant_provision(identifier=FEED_TENANT, name="Feed University").tenant
+        issued = api_client_create(tenant=tenant, name="Mirror")
+        token = issue_token(issued.client)
+        connection.set_schema_to_public()
+        try:
+            yield tenant, token
+        finally:
+            connection.set_schema_to_public()
+            application = issued.client.application
+            ApiClient.objects.filter(tenant=tenant).delete()
+            application.delete()
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA "{tenant.schema_name}" CASCADE')
+            Tenant.objects.filter(pk=tenant.pk).delete()
+
+
+@pytest.fixture
+def run(feed_tenant):
+    """`run(work)`: `work()` committed on its own connection in the feed tenant; its value."""
+    tenant, _token = feed_tenant
+    return lambda work: finish(*in_thread(tenant, work))
+
+
+@pytest.fixture
+def feed_http(feed_tenant):
+    """An API client of the feed tenant; use it inside `run`."""
+    tenant, token = feed_tenant
+    http = APIClient()
+    http.credentials(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_TENANT=tenant.identifier)
+    return http
