@@ -39,6 +39,10 @@ CSRF_TRUSTED_ORIGINS = env_list(
     "CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://*.localhost:8000"
 )
 
+# Addresses (or networks) of the reverse proxies in front of the app: only from them is
+# `X-Forwarded-For` believed (academics/client_address.py). `make serve-proxy` sets its own.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
 # Host names under this domain name tenants (`demo.localhost`); an unknown one is an error,
 # not a silent fall-back to the platform site.
 TENANT_SUBDOMAIN_BASE = os.environ.get("TENANT_SUBDOMAIN_BASE", "localhost")
@@ -129,22 +133,32 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# One cache shared by every process (DESIGN.md): throttles, token checks and tenant lookups must
+# agree across gunicorn workers and app servers. Redis when `CACHE_URL` names it, otherwise a
+# table in the database itself (academics/tenancy/cache.py), so the embedded setup stays one
+# command. `default` keys carry the active schema; `platform` (public-schema lookups made on
+# every request: tenant routing, API tokens) keys do not.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+SHARED_CACHE = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "academics.tenancy.cache.PostgresCache", "LOCATION": "platform_cache"}
+)
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-    | {"KEY_FUNCTION": "django_tenants.cache.make_key"},
-    # Public-schema lookups made on every request (tenant routing, API tokens): keyed
-    # independently of the schema that is active when they are read or invalidated.
-    "platform": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "platform"}
-    ),
+    "default": SHARED_CACHE | {"KEY_FUNCTION": "django_tenants.cache.make_key"},
+    "platform": SHARED_CACHE | {"KEY_PREFIX": "platform"},
 }
+
+# Staff passwords: Django's PBKDF2. The last one only stores API client secrets (see
+# academics/tenancy/secrets.py for why they need no slow hash).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "academics.tenancy.secrets.ClientSecretHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,6 +208,7 @@ OAUTH2_PROVIDER = {
     # Store only a checksum of each token, never the token itself.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "OAUTH2_VALIDATOR_CLASS": "academics.tenancy.clients.TenantClientValidator",
+    "CLIENT_SECRET_HASHER": "hmac_sha256",
 }
 # Seconds a verified token stays cached; revoking a client forgets its tokens at once.
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
