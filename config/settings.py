@@ -103,9 +103,12 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MIGRATION_PROCESSES", 2)
 # Seconds a tenant lookup (identifier or host name -> tenant) stays cached; saves invalidate it.
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 60)
 
+# Security headers first, so that every answer gets the same ones, including those the tenant
+# routing gives itself (an unknown tenant's 401 must equal a foreign token's, CONTRACT.md §8).
 MIDDLEWARE = [
-    "academics.tenancy.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "academics.limits.RequestLimitsMiddleware",
+    "academics.tenancy.middleware.TenantMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +118,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Request bodies (academics/limits.py): JSON under /api; elsewhere the admin's spreadsheet uploads.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 4 * 1024 * 1024)
+UPLOAD_MAX_BODY_BYTES = env_int("UPLOAD_MAX_BODY_BYTES", 64 * 1024 * 1024)
+# Form bodies held in memory (the token endpoint's, the admin's forms); files are streamed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Query or form parameters per request (Django's default); more answer 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 TEMPLATES = [
     {

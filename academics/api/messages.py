@@ -10,6 +10,7 @@ METHOD_NOT_ALLOWED = "The {method} method is not supported for this route."
 UNAUTHORIZED_ACTION = "This action is unauthorized."
 TOO_MANY_REQUESTS = "Too Many Attempts."
 SERVER_ERROR = "Server Error."
+SERVICE_UNAVAILABLE = "Service temporarily unavailable. Please retry."
 
 REQUIRED = "The {attribute} field is required."
 SELECTED_INVALID = "The selected {attribute} is invalid."
