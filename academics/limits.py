@@ -39,8 +39,12 @@ def body_limit(path: str) -> int:
 def error_response(path: str, status: int, message: str, **headers) -> HttpResponse:
     """JSON in the contract's envelope under /api; plain text elsewhere (the admin)."""
     if is_api_path(path):
-        return JsonResponse({"success": False, "message": message}, status=status, headers=headers)
-    return HttpResponse(message, status=status, content_type="text/plain", headers=headers)
+        response = JsonResponse({"success": False, "message": message}, status=status)
+    else:
+        response = HttpResponse(message, status=status, content_type="text/plain")
+    for name, value in {**headers, "Content-Length": str(len(response.content))}.items():
+        response[name] = value
+    return response
 
 
 def suspicious_request_answer(exc: SuspiciousOperation) -> tuple[int, str]:
