@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve lint format openapi fuzz
+.PHONY: run test serve serve-proxy lint format openapi fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,19 @@ serve: $(STAMP)
 	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0 && \
 	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0 && \
 	exec $(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py
+
+## As `serve`, behind the buffering reverse proxy of config/nginx.conf (Debian: nginx-light):
+## nginx on BIND (127.0.0.1:8000), gunicorn on UPSTREAM (127.0.0.1:8001). Slow clients wait in
+## nginx, not in a gunicorn worker; use this in production.
+serve-proxy: $(STAMP)
+	@mkdir -p .data
+	@test -s .data/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .data/secret_key
+	export DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}"; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0 && \
+	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0 && \
+	exec $(BIN)/python -m config.proxy --listen "$${BIND:-127.0.0.1:8000}" \
+		--upstream "$${UPSTREAM:-127.0.0.1:8001}"
 
 ## Run the whole test suite.
 test: $(STAMP)

@@ -118,16 +118,13 @@ def _issue_token(client) -> str:
 
 
 def provision(identifier: str) -> BenchTenant:
-    from django.test import override_settings
 
     from academics.tenancy.clients import api_client_create
     from academics.tenancy.services import tenant_provision
 
     tenant = tenant_provision(identifier=identifier, name=identifier).tenant
     _seed_records(tenant)
-    # The secret is never used; hashing it with the production hasher would cost ~0.5 s each.
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        issued = api_client_create(tenant=tenant, name="many-tenants bench", read_only=True)
+    issued = api_client_create(tenant=tenant, name="many-tenants bench", read_only=True)
     return BenchTenant(tenant.pk, identifier, tenant.schema_name, _issue_token(issued.client))
 
 

@@ -95,10 +95,13 @@ def free_port() -> int:
 
 
 def start_server(target: str, port: int, extra_env: dict, workers: int | None):
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DEBUG": "false",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key"),
+        # The key this process stored the bench client's secret with (a keyed hash).
+        "SECRET_KEY": settings.SECRET_KEY,
         "API_RATE_LIMIT": "100000000/min",
         "BIND": f"127.0.0.1:{port}",
         **extra_env,

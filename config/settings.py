@@ -39,6 +39,10 @@ CSRF_TRUSTED_ORIGINS = env_list(
     "CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://*.localhost:8000"
 )
 
+# Addresses (or networks) of the reverse proxies in front of the app: only from them is
+# `X-Forwarded-For` believed (academics/client_address.py). `make serve-proxy` sets its own.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
 # Host names under this domain name tenants (`demo.localhost`); an unknown one is an error,
 # not a silent fall-back to the platform site.
 TENANT_SUBDOMAIN_BASE = os.environ.get("TENANT_SUBDOMAIN_BASE", "localhost")
@@ -78,9 +82,12 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
 ]
 TENANT_APPS = [
     "django.contrib.auth",
+    "axes",
     "django.contrib.admin",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -99,9 +106,12 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MIGRATION_PROCESSES", 2)
 # Seconds a tenant lookup (identifier or host name -> tenant) stays cached; saves invalidate it.
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 60)
 
+# Security headers first, so that every answer gets the same ones, including those the tenant
+# routing gives itself (an unknown tenant's 401 must equal a foreign token's, docs/api.md).
 MIDDLEWARE = [
-    "academics.tenancy.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "academics.limits.RequestLimitsMiddleware",
+    "academics.tenancy.middleware.TenantMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,7 +120,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "academics.history.ActorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its refusal.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies (academics/limits.py): JSON under /api; elsewhere the admin's spreadsheet uploads.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 4 * 1024 * 1024)
+UPLOAD_MAX_BODY_BYTES = env_int("UPLOAD_MAX_BODY_BYTES", 64 * 1024 * 1024)
+# Form bodies held in memory (the token endpoint's, the admin's forms); files are streamed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Query or form parameters per request (Django's default); more answer 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 TEMPLATES = [
     {
@@ -129,22 +150,32 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# One cache shared by every process (DESIGN.md): throttles, token checks and tenant lookups must
+# agree across gunicorn workers and app servers. Redis when `CACHE_URL` names it, otherwise a
+# table in the database itself (academics/tenancy/cache.py), so the embedded setup stays one
+# command. `default` keys carry the active schema; `platform` (public-schema lookups made on
+# every request: tenant routing, API tokens) keys do not.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+SHARED_CACHE = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "academics.tenancy.cache.PostgresCache", "LOCATION": "platform_cache"}
+)
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-    | {"KEY_FUNCTION": "django_tenants.cache.make_key"},
-    # Public-schema lookups made on every request (tenant routing, API tokens): keyed
-    # independently of the schema that is active when they are read or invalidated.
-    "platform": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "platform"}
-    ),
+    "default": SHARED_CACHE | {"KEY_FUNCTION": "django_tenants.cache.make_key"},
+    "platform": SHARED_CACHE | {"KEY_PREFIX": "platform"},
 }
+
+# Staff passwords: Django's PBKDF2. The last one only stores API client secrets (see
+# academics/tenancy/secrets.py for why they need no slow hash).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "academics.tenancy.secrets.ClientSecretHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +209,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# --- Browser security (the admins) -------------------------------------------------------------
+# HTTPS: served over TLS, ended by the reverse proxy, which says so in X-Forwarded-Proto
+# (config/nginx.conf). Then plain HTTP is redirected and browsers are told to keep to HTTPS.
+HTTPS = env_bool("HTTPS", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the admin loads only its own scripts, styles and images.
+# The interactive API docs (Swagger UI, ReDoc) start with inline scripts, so they go without.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs", "/api/redoc"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Login lockout (django-axes, academics/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "academics.lockout.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "academics.client_address.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -194,6 +263,16 @@ OAUTH2_PROVIDER = {
     # Store only a checksum of each token, never the token itself.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "OAUTH2_VALIDATOR_CLASS": "academics.tenancy.clients.TenantClientValidator",
+    "CLIENT_SECRET_HASHER": "hmac_sha256",
+    # The API offers the client credentials grant only; the other grants' RFC 9700 (OAuth 2.0
+    # Security BCP) behaviour costs nothing and keeps `check --deploy` clean.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # Seconds a verified token stays cached; revoking a client forgets its tokens at once.
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)

@@ -7,7 +7,12 @@ from django.urls import path, re_path
 from academics.admin import platform_site
 from academics.api.auth_views import TokenView
 from academics.api.schema import docs_urls
-from academics.api.transport import api_not_found, api_tenant_required, server_error
+from academics.api.transport import (
+    api_not_found,
+    api_tenant_required,
+    bad_request,
+    server_error,
+)
 from academics.records import BY_NAME as RESOURCES
 
 
@@ -32,3 +37,4 @@ urlpatterns = [
 
 # JSON on /api paths when something fails outside the API's views.
 handler500 = server_error
+handler400 = bad_request

@@ -6,7 +6,7 @@ from academics.admin import registrar_site
 from academics.api.auth_views import MeView, TokenView
 from academics.api.changes import ChangesView
 from academics.api.schema import docs_urls
-from academics.api.transport import api_not_found, server_error
+from academics.api.transport import api_not_found, bad_request, server_error
 from config.urls_public import health
 
 urlpatterns = [
@@ -24,3 +24,4 @@ urlpatterns = [
 
 # JSON on /api paths when something fails outside the API's views.
 handler500 = server_error
+handler400 = bad_request

@@ -19,18 +19,38 @@ def django_db_setup(django_db_setup, django_db_blocker):
         tenant_provision(identifier=TENANT_B, name="Tenant B College")
 
 
+@pytest.fixture(scope="session")
+def _cache_eraser(django_db_setup):
+    """An autocommit connection of its own: the shared cache is a table (or Redis), and a clear
+    made inside a test's transaction would be rolled back with it."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as eraser:
+        yield eraser
+
+
 @pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Rolled-back tests must not leave cached tenants or tokens behind."""
-    for alias in ("default", "platform"):
-        caches[alias].clear()
+def _fresh_caches(settings, _cache_eraser):
+    """No test sees what another left in the cache: tenants, tokens, throttle counts."""
+    if settings.CACHE_URL:
+        caches["default"].clear()
+    else:
+        table = caches["default"].table
+        _cache_eraser.execute(f"DELETE FROM {table}")
     yield
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Client secrets and staff passwords are hashed; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # secrets stored before HMAC
+        "academics.tenancy.secrets.ClientSecretHasher",
+    ]
 
 
 def issue_token(client, *, expires_in: int = 3600) -> str:

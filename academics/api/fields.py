@@ -67,10 +67,11 @@ class DateAsTimestampField(serializers.DateField):
         try:
             parsed = parse_date(text) if len(text) == 10 else None
             stamp = None if parsed else parse_datetime(text)
-        except ValueError:  # well-formed but impossible, e.g. month 13
-            parsed = stamp = None
-        if stamp is not None:
-            parsed = stamp.astimezone(datetime.UTC).date() if stamp.tzinfo else stamp.date()
+            if stamp is not None:
+                parsed = stamp.astimezone(datetime.UTC).date() if stamp.tzinfo else stamp.date()
+        # Well-formed but impossible (month 13), or past year 9999 in UTC (9999-12-31T23:59-05:00).
+        except (ValueError, OverflowError):
+            parsed = None
         if parsed is None:
             self.fail("invalid", format="YYYY-MM-DD")
         return parsed

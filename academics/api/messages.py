@@ -30,6 +30,7 @@ METHOD_NOT_ALLOWED = "The {method} method is not supported for this route."
 UNAUTHORIZED_ACTION = "This action is unauthorized."
 TOO_MANY_REQUESTS = "Too Many Attempts."
 SERVER_ERROR = "Server Error."
+SERVICE_UNAVAILABLE = "Service temporarily unavailable. Please retry."
 
 OBJECT = "The request body must be a JSON object."
 NULL_CHARACTERS = "The {attribute} must not contain null characters."

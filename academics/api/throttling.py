@@ -4,7 +4,8 @@ endpoint. The rates are the `DEFAULT_THROTTLE_RATES` setting, read at request ti
 Each limit is a window that opens with a client's first request and lasts the rate's period,
 counted with an atomic cache increment: the cost per request stays constant (DRF's own
 throttles keep, and re-pickle on every request, the timestamps of every request in the window,
-which grows with the rate) and the count is exact across processes sharing a Redis cache.
+which grows with the rate) and the count is exact across processes sharing the cache
+(settings.CACHES).
 """
 
 import hashlib
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+from academics.client_address import client_address
 
 
 class WindowRateThrottle(BaseThrottle):
@@ -30,14 +33,13 @@ class WindowRateThrottle(BaseThrottle):
         limit, period = SimpleRateThrottle.parse_rate(None, rate)
         key = f"throttle:{self.scope}:{self.ident_of(request)}"
         now = time.time()
-        cache.add(f"{key}:start", now, timeout=period)
-        if cache.add(f"{key}:count", 1, timeout=period):
-            return True
-        try:
+        try:  # one round trip while a window is open
             count = cache.incr(f"{key}:count")
-        except ValueError:  # the window closed between the two calls
-            cache.set(f"{key}:count", 1, timeout=period)
-            return True
+        except ValueError:  # none is: this request opens one
+            cache.set(f"{key}:start", now, timeout=period)
+            if cache.add(f"{key}:count", 1, timeout=period):
+                return True
+            count = cache.incr(f"{key}:count")  # another process opened it just now
         if count <= limit:
             return True
         started = cache.get(f"{key}:start", now)
@@ -46,6 +48,9 @@ class WindowRateThrottle(BaseThrottle):
 
     def wait(self):
         return self.retry_after
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
 
 class ApiClientRateThrottle(WindowRateThrottle):

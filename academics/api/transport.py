@@ -3,19 +3,23 @@ every failure in the `{"success": false, "message": ...}` envelope. Kept apart f
 because DRF reads these classes from settings while its own view classes are being defined."""
 
 import logging
+import sys
 from decimal import Decimal
 
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import SuspiciousOperation
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
+from academics import limits
 from academics.api import messages as api_msg
-from academics.errors import MSG_TENANT_HEADER_REQUIRED, MSG_UNAUTHENTICATED, error_body, json_error
+from academics.errors import MSG_TENANT_HEADER_REQUIRED, error_body, json_error, unauthenticated
 from academics.services import DeletionProtected
 
 logger = logging.getLogger(__name__)
@@ -44,10 +48,19 @@ class JsonParser(parsers.BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
+        # The body's size was checked against API_MAX_BODY_BYTES before (academics/limits.py).
         try:
-            return orjson.loads(stream.read())
+            data = orjson.loads(stream.read())
         except orjson.JSONDecodeError as error:
             raise exceptions.ParseError(api_msg.MALFORMED_JSON) from error
+        if limits.json_depth_exceeds(data):
+            raise JsonTooDeep()
+        return data
+
+
+class JsonTooDeep(exceptions.APIException):
+    status_code = 400
+    default_detail = limits.MSG_JSON_TOO_DEEP
 
 
 class AlwaysJson(BaseContentNegotiation):
@@ -63,22 +76,37 @@ class AlwaysJson(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+# Seconds a client is told to wait when the database cannot be reached.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(path: str) -> HttpResponse:
+    """503 with `Retry-After` (docs/api.md, Errors): the failure is the database's, and passes."""
+    return limits.error_response(
+        path,
+        503,
+        api_msg.SERVICE_UNAVAILABLE,
+        **{"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 def exception_handler(exc, context):
     """Every failure under /api in the contract's envelope; never a trace or an HTML page."""
     headers = {}
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("Database unavailable: %s", exc)
+        return database_unavailable(context["request"].path)
+    if isinstance(exc, SuspiciousOperation):  # a body or parameter count over its limit
+        status, message = limits.suspicious_request_answer(exc)
+        return Response(error_body(message), status=status)
     if isinstance(exc, Http404 | exceptions.NotFound):
         return Response(error_body(api_msg.NOT_FOUND), status=404)
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         return Response(error_body(api_msg.INVALID_DATA, errors=errors), status=422)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        request = context.get("request")
-        view = context.get("view")
-        if request is not None and view is not None:
-            header = view.get_authenticate_header(request)
-            if header:
-                headers["WWW-Authenticate"] = header
-        return Response(error_body(MSG_UNAUTHENTICATED), status=401, headers=headers)
+        # Headers and bytes are settled by the tenant routing (academics/errors.py).
+        return unauthenticated()
     if isinstance(exc, DjangoPermissionDenied):
         return Response(error_body(api_msg.UNAUTHORIZED_ACTION), status=403)
     if isinstance(exc, exceptions.PermissionDenied):
@@ -113,10 +141,25 @@ def api_not_found(request, *args, **kwargs):
 
 def server_error(request, *args, **kwargs):
     """`handler500`: a failure outside DRF's views (in a middleware, say) on an /api path is
-    JSON too; elsewhere Django's own page."""
-    if request.path == "/api" or request.path.startswith("/api/"):
+    JSON too; elsewhere Django's own page. An unreachable database is a 503 on every path."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request.path)
+    if limits.is_api_path(request.path):
         return json_error(500, api_msg.SERVER_ERROR)
     return defaults.server_error(request, *args, **kwargs)
+
+
+def bad_request(request, exception=None, *args, **kwargs):
+    """`handler400`: a request Django refuses before any view (a `Host` not in ALLOWED_HOSTS,
+    too many parameters) is JSON on /api paths too; elsewhere Django's own page."""
+    if limits.is_api_path(request.path):
+        status, message = (
+            limits.suspicious_request_answer(exception)
+            if isinstance(exception, SuspiciousOperation)
+            else (400, limits.MSG_BAD_REQUEST)
+        )
+        return json_error(status, message)
+    return defaults.bad_request(request, exception, *args, **kwargs)
 
 
 @csrf_exempt

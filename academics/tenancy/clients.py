@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -13,6 +14,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from academics.tenancy import secrets
 from academics.tenancy.models import ApiClient, ApiScope, Tenant
 
 
@@ -128,3 +130,18 @@ class TenantClientValidator(OAuth2Validator):
             request.client = None
             return None
         return application
+
+    def _check_secret(self, provided_secret, stored_secret):
+        """Dual verification: a secret stored with an older (slow) hasher still works, and is
+        re-stored with the HMAC hasher once presented correctly (academics/tenancy/secrets.py).
+        """
+        valid = super()._check_secret(provided_secret, stored_secret)
+        try:
+            algorithm = identify_hasher(stored_secret).algorithm
+        except ValueError:  # stored in plain text (not hashed): left as it is
+            algorithm = secrets.ALGORITHM
+        if valid and algorithm != secrets.ALGORITHM:
+            Application.objects.filter(client_secret=stored_secret).update(
+                client_secret=make_password(provided_secret, hasher=secrets.ALGORITHM)
+            )
+        return valid

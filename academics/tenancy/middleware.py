@@ -10,9 +10,9 @@ from django.utils.cache import patch_vary_headers
 
 from academics.errors import (
     MSG_TENANT_HEADER_MALFORMED,
-    MSG_UNAUTHENTICATED,
     MSG_UNKNOWN_TENANT_HOST,
     json_error,
+    unauthenticated,
 )
 from academics.tenancy.lookups import tenant_for_host, tenant_for_identifier
 from academics.tenancy.models import identifier_is_valid
@@ -27,6 +27,8 @@ class TenantMiddleware:
         response = self._route(request)
         if response is None:
             response = self.get_response(request)
+        if getattr(response, "unauthenticated", False):
+            response = unauthenticated()  # without the headers inner layers added
         patch_vary_headers(response, ("X-Tenant",))
         return response
 
@@ -39,7 +41,7 @@ class TenantMiddleware:
             tenant = tenant_for_identifier(header)
             if tenant is None:
                 # The same answer as a token of another tenant: tenant names cannot be probed.
-                return json_error(401, MSG_UNAUTHENTICATED)
+                return unauthenticated()
             return self._activate(request, tenant)
 
         host = request.get_host().rsplit(":", 1)[0].lower()

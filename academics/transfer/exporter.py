@@ -15,6 +15,7 @@ import orjson
 from django.db.models import TextField, UUIDField
 from django.db.models.functions import Cast
 
+from academics.transfer.formulas import neutralise
 from academics.transfer.specs import Spec
 
 CHUNK_SIZE = 5000
@@ -49,7 +50,7 @@ def _csv_cell(value):
         return "true"
     if value is False:
         return "false"
-    return value
+    return neutralise(value)
 
 
 def _json_default(value):
@@ -84,7 +85,9 @@ def export_chunks(
         def write(row):
             nonlocal separator
             buffer.write(separator)
-            record = orjson.dumps(dict(zip(columns, row, strict=True)), default=_json_default)
+            # JSON files get opened in spreadsheets too.
+            cells = (neutralise(value) for value in row)
+            record = orjson.dumps(dict(zip(columns, cells, strict=True)), default=_json_default)
             buffer.write(record.decode())
             separator = ",\n"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import ijson
 
 from academics.transfer import messages as msg
+from academics.transfer.formulas import restore
 
 DELIMITERS = (",", ";", "\t")
 # The key under which a row holds the number of the first column without a name in the header
@@ -20,14 +21,15 @@ UNNAMED = ""
 
 
 def row_cells(header: list[str], cells: list[str]) -> dict[str, str | int]:
-    """{column: trimmed cell} of a data row. Cells of unnamed columns are left out when blank;
-    a value in one is kept as its column number under `UNNAMED`, for the importer to refuse."""
+    """{column: trimmed cell} of a data row, without an export's formula quote (formulas.py).
+    Cells of unnamed columns are left out when blank; a value in one is kept as its column
+    number under `UNNAMED`, for the importer to refuse."""
     if all(header):
-        return {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
+        return {column: restore(cell.strip()) for column, cell in zip(header, cells, strict=True)}
     row: dict[str, str | int] = {}
     for number, (column, cell) in enumerate(zip(header, cells, strict=True), start=1):
         if column:
-            row[column] = cell.strip()
+            row[column] = restore(cell.strip())
         elif cell.strip():
             row.setdefault(UNNAMED, number)
     return row

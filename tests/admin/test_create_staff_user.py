@@ -62,3 +62,9 @@ def test_an_unknown_tenant_is_an_error(db):
 def test_an_unknown_role_is_an_error(tenant_a):
     with pytest.raises(CommandError, match="invalid choice: 'admin'"):
         call_command("create_staff_user", "tenant-a", "pat", "--role", "admin", "--password", "x")
+
+
+@pytest.mark.parametrize("weak", ["password", "123", "rita"])
+def test_a_weak_password_is_refused(db, weak):
+    with pytest.raises(CommandError):
+        call_command("create_staff_user", "tenant-a", "rita", role=REGISTRAR, password=weak)

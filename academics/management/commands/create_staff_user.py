@@ -39,6 +39,11 @@ class Command(TenantCommand):
             password = self._prompt(username) if interactive else None
             if password is None:
                 raise CommandError(MSG_PASSWORD_REQUIRED)
+        elif password is not None:  # given, not prompted for: validated here
+            try:
+                validate_password(password, get_user_model()(username=username))
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
         staff_user_save(username=username, role=role, password=password)
         verb = "Updated" if exists else "Created"
         identifier = tenant.identifier
