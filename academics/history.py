@@ -13,9 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 API_CLIENT, STAFF, IMPORT, SYSTEM = "api_client", "staff", "import", "system"
-ADMIN_IMPORT_REASON = "Imported in the admin"
-# simple-history's reason column holds 100 characters.
-REASON_LENGTH = 100
+ACTOR_LABELS = {API_CLIENT: "API client", STAFF: "Staff", IMPORT: "Import", SYSTEM: "System"}
+ADMIN_IMPORT = "admin"
 
 
 @dataclass(frozen=True)
@@ -26,11 +25,10 @@ class Actor:
     kind: str
     name: str
     user: object = None
-    reason: str | None = None
 
     @classmethod
     def api_client(cls, name: str) -> "Actor":
-        return cls(API_CLIENT, name, reason=f"API client: {name}")
+        return cls(API_CLIENT, name)
 
     @classmethod
     def staff(cls, user) -> "Actor":
@@ -38,20 +36,32 @@ class Actor:
 
     @classmethod
     def file_import(cls, file_name: str | None, *, user=None) -> "Actor":
-        if user is not None:
-            where = ADMIN_IMPORT_REASON
-            reason = f"{where} from {file_name}" if file_name else where
-        else:
-            reason = f"Imported from {file_name}"
-        return cls(IMPORT, file_name or "", user=user, reason=reason)
+        """An import of `file_name`; by a registrar in the admin when `user` is given."""
+        return cls(IMPORT, file_name or ADMIN_IMPORT, user=user)
 
     @classmethod
     def command(cls, name: str) -> "Actor":
-        return cls(SYSTEM, name, reason=f"Command: {name}")
+        return cls(SYSTEM, name)
 
-    @property
-    def reason_text(self) -> str | None:
-        return self.reason[:REASON_LENGTH] if self.reason else None
+    def history_columns(self) -> dict[str, str]:
+        """The history row's actor columns (academics/models/base.py, HistoryActor)."""
+        return {"history_actor_type": self.kind, "history_actor_name": self.name[:255]}
+
+
+def actor_label(kind: str, name: str) -> str:
+    """How the admin's history pages name an actor, e.g. "API client: SIS sync"."""
+    if not kind:
+        return ""
+    return f"{ACTOR_LABELS.get(kind, kind)}: {name}" if name else ACTOR_LABELS.get(kind, kind)
+
+
+def record_history_actor(sender, history_instance, **kwargs) -> None:
+    """simple-history's `pre_create_historical_record`: every history row the ORM writes names
+    the current actor. Connected in `academics.apps`."""
+    actor = current_actor()
+    if actor is not None:
+        for name, value in actor.history_columns().items():
+            setattr(history_instance, name, value)
 
 
 _current: ContextVar[Actor | None] = ContextVar("academics_actor", default=None)

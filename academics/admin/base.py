@@ -136,6 +136,8 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
 
     form = RecordForm
     actions = [delete_selected, restore_selected]
+    # Who made each change: staff user, API client, import file or command.
+    history_list_display = ["actor"]
     readonly_fields = RECORD_READONLY_FIELDS
     show_full_result_count = False
     list_per_page = 50

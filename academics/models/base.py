@@ -4,7 +4,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
 from simple_history.models import HistoricalRecords
 
-from academics.history import current_actor
+from academics.history import actor_label, current_actor
 from academics.wording import reworded
 
 
@@ -23,6 +23,22 @@ class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
         return super().get_queryset().live()
 
 
+class HistoryActor(models.Model):
+    """Who made a history row's change (academics/history.py): the kind of actor (api_client,
+    staff, import, system) and its name (the client, user, file or command). The row's change
+    reason is left for a reason someone gave (a reopened enrollment's, say)."""
+
+    history_actor_type = models.CharField(max_length=16, blank=True, default="")
+    history_actor_name = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def actor(self) -> str:
+        return actor_label(self.history_actor_type, self.history_actor_name)
+
+
 class RecordHistory(HistoricalRecords):
     """simple-history's records, indexed for how history is read: a record's entries (`id`), by
     date (`history_date`), by user (`history_user`). The historical model would otherwise copy
@@ -36,11 +52,6 @@ class RecordHistory(HistoricalRecords):
             return instance._history_user
         actor = current_actor()
         return actor.user if actor is not None else None
-
-    def get_change_reason_for_object(self, instance, history_type, using):
-        reason = super().get_change_reason_for_object(instance, history_type, using)
-        actor = current_actor()
-        return reason or (actor.reason_text if actor is not None else None)
 
     def copy_fields(self, model):
         fields = super().copy_fields(model)
@@ -67,7 +78,7 @@ class RecordModel(models.Model):
     objects = LiveManager()
     all_objects = LiveQuerySet.as_manager()
     # Who changed what and when, before and after, whatever the entry point.
-    history = RecordHistory(inherit=True)
+    history = RecordHistory(inherit=True, bases=[HistoryActor])
 
     constraint_fields: dict[str, str] = {}
 

@@ -187,7 +187,7 @@ class RowImporter:
         # Who the history names: the actor of the import's entry point (academics/history.py).
         actor = current_actor()
         self.user = actor.user if actor else None
-        self.change_reason = actor.reason_text if actor else None
+        self.actor_columns = actor.history_columns() if actor else {}
         self.seen: dict[tuple, int] = {}
         self._template: dict | None = None
         self.callable_defaults = [
@@ -291,8 +291,8 @@ class RowImporter:
             self.model,
             [*sorted(changed), "updated_at"],
             batch_size=1000,
-            default_change_reason=self.change_reason,
             default_user=self.user,
+            custom_historical_attrs=self.actor_columns,
         )
 
     def _analyze_when_grown(self, inserted: int) -> None:

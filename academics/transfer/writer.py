@@ -73,9 +73,7 @@ class RecordStream:
         self.model = model
         self.count = count
         # History rows name the current actor (academics/history.py), as ORM writes do.
-        actor = current_actor()
-        self.user = actor.user if actor else None
-        self.change_reason = actor.reason_text if actor else None
+        self.actor = current_actor()
         meta = model._meta
         self.fields = list(meta.concrete_fields)
         self.pk_attname = meta.pk.attname
@@ -136,14 +134,13 @@ class RecordStream:
                     self.model,
                     self.written,
                     now=self.now,
-                    user=self.user,
-                    change_reason=self.change_reason,
+                    actor=self.actor,
                 )
         finally:
             self._cursor.close()
 
 
-def _history_from_table(model, ids: list[int], *, now, user, change_reason: str) -> None:
+def _history_from_table(model, ids: list[int], *, now, actor) -> None:
     """One "+" history row per record just written, copied by the database from the rows
     themselves: the values as stored, and no second encoding of them in Python."""
     history = get_history_model_for_model(model)
@@ -155,16 +152,24 @@ def _history_from_table(model, ids: list[int], *, now, user, change_reason: str)
         for column in (
             *(history._meta.get_field(name).column for name in tracked),
             "history_date",
-            "history_change_reason",
             "history_type",
             history._meta.get_field("history_user").column,
+            "history_actor_type",
+            "history_actor_name",
         )
     )
+    columns = actor.history_columns() if actor else {}
     pk = quote(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
-            f"SELECT {source}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+            f"SELECT {source}, %s, '+', %s, %s, %s FROM {quote(model._meta.db_table)} "
             f"WHERE {pk} IN (SELECT unnest(%s::bigint[])) ORDER BY {pk}",
-            [now, change_reason or None, getattr(user, "pk", None), ids],
+            [
+                now,
+                getattr(getattr(actor, "user", None), "pk", None),
+                columns.get("history_actor_type", ""),
+                columns.get("history_actor_name", ""),
+                ids,
+            ],
         )

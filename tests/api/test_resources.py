@@ -163,7 +163,11 @@ def test_create_answers_201_with_the_new_object(api_client, resource):
     record = resource.model.objects.get(uuid=data["uuid"])
     history = record.history.get()
     assert history.history_type == "+"
-    assert history.history_change_reason == "API client: Test integration"
+    assert (history.history_actor_type, history.history_actor_name) == (
+        "api_client",
+        "Test integration",
+    )
+    assert history.history_change_reason is None
 
 
 @each_resource
@@ -285,7 +289,7 @@ def test_delete_is_a_soft_delete(api_client, resource):
     assert api_client.get(url(resource, record.uuid)).json() == NOT_FOUND
     deleted = resource.model.all_objects.get(pk=record.pk)
     assert deleted.deleted_at is not None
-    assert deleted.history.first().history_change_reason == "API client: Test integration"
+    assert deleted.history.first().actor == "API client: Test integration"
 
 
 @each_resource

@@ -199,7 +199,7 @@ def test_imports_are_recorded_in_the_history(write_csv):
     created = record.history.get()
     assert (updated.history_type, updated.name) == ("~", "Ana Maria")
     assert created.history_type == "+"
-    assert created.history_change_reason == "Imported from registrar.csv"
+    assert created.actor == "Import: registrar.csv"
     assert created.history_user is None
     assert created.history_date == record.created_at
     # The history row holds the record as written, every field of it.
