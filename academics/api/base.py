@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -27,7 +28,8 @@ from rest_framework.settings import api_settings
 
 from academics.api import messages as api_msg
 from academics.api.fields import Choice as ChoiceField
-from academics.api.fields import EmailField, TextField, UrlField
+from academics.api.fields import EmailField, TextField, UrlField, timestamp
+from academics.api.history import HistoryFormat, history_action, history_actor
 from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
 from academics.api.reads import ReadPlan
 from academics.api.wording import invalid, message_for, model_field_of, serializer_errors
@@ -244,6 +246,37 @@ class RecordViewSet(viewsets.ModelViewSet):
             raise invalid({"uuids": [api_msg.UUIDS_UNKNOWN.format(uuids=", ".join(unknown))]})
         self._soft_delete(records)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get"])
+    def history(self, request, *args, **kwargs):
+        """The record's changes, newest first, paginated like a list; soft-deleted records
+        too (docs/api.md, History)."""
+        record = get_object_or_404(self.record.model.all_objects, uuid=kwargs["uuid"])
+        self.paginator.check_parameters(request)
+        page, per_page = self.paginator.page, self.paginator.per_page
+        entries = record.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        total = entries.count()
+        offset = (page - 1) * per_page
+        window = list(entries[offset : offset + per_page + 1])
+        shown = window[:per_page]
+        older = window[per_page] if len(window) > per_page else None
+        changes = HistoryFormat(self.record, self.get_serializer_class().plan()).changes(
+            [*shown, older]
+        )
+        followers = [*shown[1:], older][: len(shown)]
+        data = [
+            {
+                "action": history_action(entry, previous),
+                "occurred_at": timestamp(entry.history_date),
+                "actor": history_actor(entry),
+                "reason": entry.history_change_reason or None,
+                "changes": changed,
+            }
+            for entry, previous, changed in zip(shown, followers, changes, strict=True)
+        ]
+        return Response({"data": data, "meta": self.paginator.meta(len(data), total)})
 
     def _soft_delete(self, records):
         records_soft_delete(records=records)

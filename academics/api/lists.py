@@ -91,7 +91,8 @@ class PagePagination(BasePagination):
     `(SELECT COUNT(1) ... same filters)` column, which PostgreSQL evaluates once, so a list
     costs one statement (a separate COUNT only when the page is empty)."""
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_parameters(self, request) -> None:
+        """`page` and `per_page` of the request; a 422 naming each bad one."""
         errors: dict[str, list[str]] = {}
         self.page = _positive_int(request.query_params, "page", 1, errors, maximum=MAX_PAGE)
         self.per_page = _positive_int(
@@ -99,6 +100,9 @@ class PagePagination(BasePagination):
         )
         if errors:
             raise invalid(errors)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_parameters(request)
         self.queryset = queryset
         counted = queryset.order_by().annotate(**{TOTAL: Func(Value(1), function="COUNT")})
         offset = (self.page - 1) * self.per_page
@@ -114,13 +118,16 @@ class PagePagination(BasePagination):
         total = data[0][TOTAL] if data else self.queryset.count()
         for row in data:
             del row[TOTAL]
+        return Response({"data": data, "meta": self.meta(len(data), total)})
+
+    def meta(self, shown: int, total: int) -> dict:
+        """Laravel's `meta` block of a page showing `shown` of `total` items."""
         offset = (self.page - 1) * self.per_page
-        meta = {
+        return {
             "current_page": self.page,
             "per_page": self.per_page,
             "total": total,
             "last_page": max(1, -(-total // self.per_page)),
-            "from": offset + 1 if data else None,
-            "to": offset + len(data) if data else None,
+            "from": offset + 1 if shown else None,
+            "to": offset + shown if shown else None,
         }
-        return Response({"data": data, "meta": meta})

@@ -200,6 +200,33 @@ def changes_page_schema(change) -> dict:
     }
 
 
+HISTORY_ENTRY = {
+    "type": "object",
+    "properties": {
+        "action": {"type": "string", "enum": ["created", "updated", "deleted", "restored"]},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "actor": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["api_client", "staff", "import", "system"]},
+                "name": {"type": "string"},
+            },
+            "required": ["type", "name"],
+        },
+        "reason": {"type": "string", "nullable": True},
+        "changes": {
+            "type": "object",
+            "description": "Field (API name) -> its value before and after.",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"from": {}, "to": {}},
+                "required": ["from", "to"],
+            },
+        },
+    },
+    "required": ["action", "occurred_at", "actor", "reason", "changes"],
+}
+
 BATCH_DESTROY = {
     "type": "object",
     "properties": {"uuids": {"type": "array", "items": UUID, "minItems": 1, "maxItems": MAX_BATCH}},
@@ -349,6 +376,7 @@ RECORD_ERRORS = {
     "partial_update": (400, 401, 403, 404, 415, 422, 429),
     "destroy": (400, 401, 403, 404, 409, 429),
     "batch_destroy": (400, 401, 403, 409, 415, 422, 429),
+    "history": (400, 401, 403, 404, 422, 429),
 }
 RECORD_SUMMARIES = {
     "list": "List {plural}",
@@ -358,6 +386,7 @@ RECORD_SUMMARIES = {
     "partial_update": "Change a {name}",
     "destroy": "Delete a {name}",
     "batch_destroy": "Delete several {plural}",
+    "history": "History of a {name}",
 }
 RECORD_DESCRIPTIONS = {
     "list": "Filtered with `where[...]`, searched with `search`, sorted with `sort[...]`, a page "
@@ -368,6 +397,8 @@ RECORD_DESCRIPTIONS = {
     "partial_update": "Changes the fields sent; the whole record is validated afterwards.",
     "destroy": "Soft delete; refused while live records depend on the record.",
     "batch_destroy": f"All or nothing: at most {MAX_BATCH} uuids, each a live record here.",
+    "history": "Its changes, newest first: who made each (API client, staff user, import file or "
+    "command), and what it changed, in the API's field names and formats. Deleted records too.",
 }
 
 
@@ -401,6 +432,8 @@ class ContractSchema(AutoSchema):
         if operation is not None and self._is_tenant_endpoint():
             tenant = copy.deepcopy(TENANT_HEADER)
             extra = CHANGES_PARAMETERS if isinstance(self.view, ChangesView) else []
+            if self._resource() and self.view.action == "history":
+                extra = page_parameters()
             operation["parameters"] = [tenant, *operation.get("parameters", []), *extra]
         return operation
 
@@ -519,6 +552,22 @@ class ContractSchema(AutoSchema):
             return {
                 "200": {"description": "The changes after the cursor.", "content": _media(page)},
                 **self._errors((400, 401, 403, 410, 422, 429)),
+            }
+        if self._resource() and self.view.action == "history":
+            entry = _component(self.registry, "HistoryEntry", HISTORY_ENTRY)
+            meta = _component(self.registry, "ListMeta", LIST_META)
+            page = _component(
+                self.registry,
+                "HistoryPage",
+                {
+                    "type": "object",
+                    "properties": {"data": {"type": "array", "items": entry}, "meta": meta},
+                    "required": ["data", "meta"],
+                },
+            )
+            return {
+                "200": {"description": "One page of changes.", "content": _media(page)},
+                **self._errors(RECORD_ERRORS["history"]),
             }
         if self._resource():
             return {**self._success(), **self._errors(RECORD_ERRORS[self.view.action])}
@@ -759,25 +808,29 @@ class ContractFilterScheme(OpenApiFilterExtension):
         return parameters
 
 
+def page_parameters() -> list[dict]:
+    return [
+        build_parameter_type(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            "query",
+            default=1,
+            description="A page past the end is empty, with a correct `meta`.",
+        ),
+        build_parameter_type(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "query",
+            default=DEFAULT_PER_PAGE,
+        ),
+    ]
+
+
 class PagePaginationScheme(OpenApiFilterExtension):
     target_class = "academics.api.lists.PagePagination"
 
     def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
-        return [
-            build_parameter_type(
-                "page",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-                "query",
-                default=1,
-                description="A page past the end is empty, with a correct `meta`.",
-            ),
-            build_parameter_type(
-                "per_page",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                "query",
-                default=DEFAULT_PER_PAGE,
-            ),
-        ]
+        return page_parameters()
 
 
 class SummaryScheme(OpenApiSerializerFieldExtension):

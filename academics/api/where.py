@@ -7,6 +7,7 @@ is strict: a parameter of any other shape, an empty value, an operator the field
 or a value its form field refuses is a 422 naming the parameter.
 """
 
+import datetime
 import re
 
 from django import forms
@@ -169,7 +170,9 @@ def _value(filter_, kind: str, raw: str, key: str):
     field = filter_.field
     try:
         value = field.clean(raw)
-    except OverflowError as error:  # a timestamp past year 9999 once in UTC
+        if isinstance(value, datetime.datetime):
+            value = value.astimezone(datetime.UTC)
+    except OverflowError as error:  # a timestamp outside years 1-9999 once in UTC
         raise ValidationError(msg.DATE.format(attribute=attribute(key)), code="invalid") from error
     if isinstance(field, forms.ChoiceField) and value in (None, ""):
         raise ValidationError(

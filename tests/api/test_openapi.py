@@ -53,6 +53,7 @@ def test_every_endpoint_is_described_without_trailing_slash(schema):
     for resource in RESOURCES:
         expected |= {f"/api/{resource}", f"/api/{resource}/{{uuid}}"}
         expected.add(f"/api/{resource}/batch/destroy")
+        expected.add(f"/api/{resource}/{{uuid}}/history")
 
     assert set(schema["paths"]) == expected
 
