@@ -145,7 +145,7 @@ def test_an_unreachable_database_is_a_503_with_retry_after(tenant_a, monkeypatch
 def test_a_database_failure_inside_a_view_is_a_503_too(api_client, monkeypatch):
     from academics.api.views import VIEWSETS
 
-    CourseViewSet = VIEWSETS["courses"]  # noqa: N806
+    CourseViewSet = VIEWSETS["courses"]
 
     def unreachable(self, *args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
