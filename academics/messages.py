@@ -16,3 +16,6 @@ ORGANIZATION_NOT_OF_INSTITUTION = "The selected organization does not belong to 
 COURSE_NOT_ACTIVE = "The course must be active to accept new enrollments."
 DELETE_PROTECTED = "The {model} cannot be deleted: {dependents} {verb} it."
 RESTORE_PARENT_DELETED = "The {model} this record belongs to is deleted; restore it first."
+REFERENCE_DELETED = "The selected {model} does not exist or has been deleted."
+RECORD_CHANGED = "The record has been changed since it was read."
+RECORD_CHANGED_BY = "This record was changed by {who} at {when}; reload it."
