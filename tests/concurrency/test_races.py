@@ -172,7 +172,7 @@ def test_a_delete_racing_new_references_never_leaves_live_dependants(name, commi
         parent = committed.write(lambda: race.parent(given))
         creates = [race.children(parent, given, i) for i in range(CHILDREN)]
         answers = committed.workers.together(
-            [lambda: committed.http().delete(f"/api/{race.resource}/{parent.uuid}")]
+            [lambda url=f"/api/{race.resource}/{parent.uuid}": committed.http().delete(url)]
             + [
                 lambda path=path, body=body: committed.http().post(path, body, format="json")
                 for path, body in creates
@@ -185,7 +185,7 @@ def test_a_delete_racing_new_references_never_leaves_live_dependants(name, commi
             if answer.status_code == 422:
                 assert answer.json()["errors"] == {race.reference: [race.message]}
         accepted = sum(answer.status_code == 201 for answer in created)
-        live = read(lambda: _live_dependants(race.model, parent.pk))
+        live = read(lambda pk=parent.pk: _live_dependants(race.model, pk))
         if deleted.status_code == 204 and live:
             broken.append((round_, live))
         if deleted.status_code == 409:
