@@ -51,8 +51,11 @@ def _revision_matches(current: int, expected: Revisions) -> bool:
 
 
 def _changed_fields(record: RecordModel) -> list:
-    """The concrete fields `record`'s writer changed since it was read (see `from_db`)."""
-    loaded = record.loaded_values
+    """The concrete fields `record`'s writer changed since it was read (see `from_db`); every
+    field of a record whose reading is unknown (saved by other means, then kept in memory)."""
+    loaded = getattr(record, "loaded_values", None)
+    if loaded is None:
+        return [field for field in record._meta.concrete_fields if not field.primary_key]
     return [
         field
         for field in record._meta.concrete_fields
@@ -91,7 +94,7 @@ def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> 
     locked; `expected_revision` (one revision or a set of them) makes the write refuse with
     RecordChanged when the record was changed since. Every write bumps `revision`. References
     to other records are checked live under a lock that a delete of them waits for."""
-    if getattr(record, "loaded_values", None) is None:
+    if record._state.adding:
         record.full_clean()
         with _constraint_errors(record), transaction.atomic():
             _lock_parents(record, record._meta.concrete_fields)
