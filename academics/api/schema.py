@@ -169,6 +169,48 @@ TENANT_HEADER = build_parameter_type(
 )
 TENANT_HEADER["example"] = "demo"
 
+IF_MATCH = build_parameter_type(
+    "If-Match",
+    {"type": "string"},
+    "header",
+    description=(
+        'The ETag of the version read, e.g. `"3"`: when the record has changed since, 412 and '
+        "nothing changes."
+    ),
+)
+IF_NONE_MATCH = build_parameter_type(
+    "If-None-Match",
+    {"type": "string"},
+    "header",
+    description="The ETag of a version held: 304 with no body while it is still current.",
+)
+IDEMPOTENCY_KEY = build_parameter_type(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "header",
+    description=(
+        "Makes a retry safe: the same key with the same body within 24 hours replays the first "
+        "answer (header `Idempotent-Replayed: true`) and writes nothing; with another body, 422; "
+        "while the first request runs, 409."
+    ),
+)
+# Header parameters each record operation takes, by viewset action (CONTRACT.md §9).
+RECORD_HEADERS = {
+    "create": (IDEMPOTENCY_KEY,),
+    "batch_destroy": (IDEMPOTENCY_KEY,),
+    "retrieve": (IF_NONE_MATCH,),
+    "update": (IF_MATCH,),
+    "partial_update": (IF_MATCH,),
+    "destroy": (IF_MATCH,),
+}
+ETAG = {
+    "ETag": {
+        "schema": {"type": "string"},
+        "required": True,
+        "description": "The record's current version, for If-Match and If-None-Match.",
+    }
+}
+
 RETRY_AFTER = {
     "Retry-After": {
         "schema": {"type": "integer"},
@@ -243,6 +285,7 @@ ERROR_EXAMPLES = {
     403: api_msg.UNAUTHORIZED_ACTION,
     404: api_msg.NOT_FOUND,
     409: msg.DELETE_PROTECTED.format(model="course", dependents="3 enrollments", verb="reference"),
+    412: api_msg.RECORD_CHANGED,
     415: api_msg.UNSUPPORTED_MEDIA_TYPE,
     429: api_msg.TOO_MANY_REQUESTS,
 }
@@ -257,12 +300,14 @@ VALIDATION_EXAMPLE = {
 }
 
 ERROR_WHEN = {
-    400: "The body is not valid JSON, or the X-Tenant header is malformed.",
+    400: "The body is not valid JSON, or the X-Tenant or Idempotency-Key header is malformed.",
     401: f"No valid token for this tenant (`{MSG_UNAUTHENTICATED}`), or no X-Tenant header "
     f"(`{MSG_TENANT_HEADER_REQUIRED}`).",
     403: "The token's client lacks the scope: `read` for GET, `write` for every other method.",
     404: "No live record of this tenant has this uuid.",
-    409: "Live records depend on the record; the message says which.",
+    409: "Live records depend on the record (the message says which), or a request with the "
+    "same Idempotency-Key is still running.",
+    412: "If-Match names a version the record no longer has; nothing changed.",
     415: "The body is sent in a media type this endpoint does not read.",
     422: "Invalid input; `errors` names each field or query parameter.",
     429: "Rate limited; see Retry-After.",
@@ -271,11 +316,11 @@ ERROR_WHEN = {
 # Status codes each operation can answer besides its success, by viewset action.
 RECORD_ERRORS = {
     "list": (400, 401, 403, 422, 429),
-    "create": (400, 401, 403, 415, 422, 429),
+    "create": (400, 401, 403, 409, 415, 422, 429),
     "retrieve": (400, 401, 403, 404, 429),
-    "update": (400, 401, 403, 404, 415, 422, 429),
-    "partial_update": (400, 401, 403, 404, 415, 422, 429),
-    "destroy": (400, 401, 403, 404, 409, 429),
+    "update": (400, 401, 403, 404, 412, 415, 422, 429),
+    "partial_update": (400, 401, 403, 404, 412, 415, 422, 429),
+    "destroy": (400, 401, 403, 404, 409, 412, 429),
     "batch_destroy": (400, 401, 403, 409, 415, 422, 429),
 }
 RECORD_SUMMARIES = {
@@ -328,7 +373,12 @@ class ContractSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is not None and self._is_tenant_endpoint():
             tenant = copy.deepcopy(TENANT_HEADER)
-            operation["parameters"] = [tenant, *operation.get("parameters", [])]
+            headers = RECORD_HEADERS.get(self.view.action, ()) if self._resource() else ()
+            operation["parameters"] = [
+                tenant,
+                *(copy.deepcopy(header) for header in headers),
+                *operation.get("parameters", []),
+            ]
         return operation
 
     def _hand_written(self):
@@ -480,8 +530,23 @@ class ContractSchema(AutoSchema):
         )
         sample = examples.get("object") and {"object": {"data": examples["object"]}}
         if action == "create":
-            return {"201": {"description": "The new record.", "content": _media(schema, sample)}}
-        return {"200": {"description": "The record.", "content": _media(schema, sample)}}
+            return {
+                "201": {
+                    "description": "The new record.",
+                    "content": _media(schema, sample),
+                    "headers": ETAG,
+                }
+            }
+        answers = {
+            "200": {
+                "description": "The record.",
+                "content": _media(schema, sample),
+                "headers": ETAG,
+            }
+        }
+        if action == "retrieve":
+            answers["304"] = {"description": "If-None-Match names the current version; no body."}
+        return answers
 
     def _listing(self):
         return bool(self._resource()) and self.view.action == "list"
