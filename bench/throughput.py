@@ -199,7 +199,21 @@ local revisions = {{{",".join(str(r) for _, r in guarded) or "1"}}}
 local visits = {{}}
 local pattern = "{pattern}"
 local thread_id = 0
-function setup(thread) thread:set("id", thread_id); thread_id = thread_id + 1 end
+local threads = {{}}
+function setup(thread)
+  thread:set("id", thread_id); thread_id = thread_id + 1; table.insert(threads, thread)
+end
+statuses = {{}}
+function response(status)
+  if status >= 300 then statuses[status] = (statuses[status] or 0) + 1 end
+end
+function done()
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      print("status " .. status .. ": " .. count)
+    end
+  end
+end
 local n = 0
 local counters = {{g = 0, p = 0, u = 0, m = 0}}
 local function grade(turn) return string.format('{{"grade": %.2f}}', (turn % 900) / 100 + 0.5) end
@@ -262,7 +276,11 @@ def run_wrk(url: str, script: str, concurrency: int, duration: int) -> dict:
     socket_error_count = (
         sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1))) if socket_errors else 0
     )
+    by_status: dict[str, int] = {}
+    for status, count in re.findall(r"^status (\d+): (\d+)$", output, re.M):
+        by_status[status] = by_status.get(status, 0) + int(count)
     return {
+        "statuses": by_status,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency(50),
         "p99": latency(99),
@@ -410,6 +428,7 @@ def main() -> None:
         print(
             f"{name:<15} {level:>5} {figures['rps']:>9.1f} {figures['p50']:>8.2f} "
             f"{figures['p99']:>8.2f} {figures['errors']:>7}"
+            + "".join(f"  {code}: {n}" for code, n in sorted(figures.get("statuses", {}).items()))
         )
     app_list = {level: f for name, level, f in results if name == "GET list"}
     floor_list = {level: f for name, level, f in results if name == "floor list"}
