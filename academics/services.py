@@ -3,6 +3,7 @@ so the rules (model constraints and `clean()`, deletion protection, the revision
 of `academics.concurrency`) are applied once."""
 
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -104,7 +105,7 @@ def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> 
     with _constraint_errors(record), transaction.atomic():
         changed = _changed_fields(record)
         current = lock_for_write(type(record), record.pk)
-        restoring = any(field.name == "deleted_at" for field in changed)
+        restoring = record.deleted_at is None and any(f.name == "deleted_at" for f in changed)
         if current is None or (current["deleted_at"] is not None and not restoring):
             raise RecordGone([record])
         if not _revision_matches(current["revision"], expected_revision):
@@ -135,20 +136,14 @@ def record_lock_unchanged(*, record: RecordModel, expected_revision: Revisions) 
         raise RecordChanged(record)
 
 
-class _constraint_errors:
+@contextmanager
+def _constraint_errors(record: RecordModel):
     """A unique or check constraint the database enforces, raised as the rule's ValidationError:
     a concurrent write won the race that full_clean() checked; report it the same way."""
-
-    def __init__(self, record: RecordModel):
-        self.record = record
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        if exc_type is not None and issubclass(exc_type, IntegrityError):
-            raise ValidationError(_constraint_error(self.record, exc)) from exc
-        return False
+    try:
+        yield
+    except IntegrityError as error:
+        raise ValidationError(_constraint_error(record, error)) from error
 
 
 def _constraint_error(record: RecordModel, error: IntegrityError) -> dict | str:

@@ -459,9 +459,11 @@ def _unenrolled_pairs(student_model, enrollment_model, limit: int):
 
 def _revisions(tenant, uuids: list[str]) -> list[tuple[str, int]]:
     """Each record's current revision (1 where records have none: the code before revisions,
-    which ignores If-Match)."""
+    which ignores If-Match). Read after a pause: requests of the previous run that wrk left in
+    flight still commit, and an ETag read before them would be stale (a 412)."""
     from django_tenants.utils import tenant_context
 
+    time.sleep(2)
     from academics.models import Enrollment
 
     if not any(field.name == "revision" for field in Enrollment._meta.concrete_fields):
