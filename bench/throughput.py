@@ -459,18 +459,25 @@ def _unenrolled_pairs(student_model, enrollment_model, limit: int):
 
 def _revisions(tenant, uuids: list[str]) -> list[tuple[str, int]]:
     """Each record's current revision (1 where records have none: the code before revisions,
-    which ignores If-Match). Read after a pause: requests of the previous run that wrk left in
-    flight still commit, and an ETag read before them would be stale (a 412)."""
+    which ignores If-Match), once they have stopped moving: requests of the previous run that
+    wrk left in flight or queued at the server still commit, and an ETag read before them would
+    be stale (a 412)."""
     from django_tenants.utils import tenant_context
 
-    time.sleep(2)
     from academics.models import Enrollment
 
     if not any(field.name == "revision" for field in Enrollment._meta.concrete_fields):
         return [(u, 1) for u in uuids]
-    with tenant_context(tenant):
-        current = dict(Enrollment.objects.filter(uuid__in=uuids).values_list("uuid", "revision"))
-    return [(u, current[uuid.UUID(u)]) for u in uuids]
+    previous = None
+    while True:
+        with tenant_context(tenant):
+            current = dict(
+                Enrollment.objects.filter(uuid__in=uuids).values_list("uuid", "revision")
+            )
+        if current == previous:
+            return [(u, current[uuid.UUID(u)]) for u in uuids]
+        previous = current
+        time.sleep(1)
 
 
 def _token(port: int, client_id: str, secret: str) -> str:
