@@ -242,3 +242,34 @@ def test_a_key_whose_first_request_is_running_answers_409(committed, read):
     assert answer.headers["Retry-After"] == "1"
     assert answer.json() == {"success": False, "message": api_msg.IDEMPOTENCY_KEY_IN_PROGRESS}
     assert read(lambda: Course.objects.filter(name="Busy").exists()) is False
+
+
+def test_a_delete_racing_an_import_that_references_the_record_never_leaves_it_in_use(
+    committed, read, tmp_path
+):
+    from academics.transfer.services import records_import_file
+
+    students = committed.write(lambda: [StudentFactory() for _ in range(CHILDREN)])
+    institution = committed.write(lambda: InstitutionFactory())
+    broken = []
+    for round_ in range(ROUNDS // 2):
+        course = committed.write(lambda: CourseFactory(institution=institution))
+        path = tmp_path / f"enrollments-{round_}.csv"
+        lines = [f"{s.email},{course.code},2024-02-01" for s in students]
+        path.write_text("student_email,course_code,enrolled_at\n" + "\n".join(lines) + "\n")
+
+        def run_import(path=path):
+            with tenant_context(committed.tenant):
+                return records_import_file(resource="enrollments", path=path)
+
+        deleted, report = committed.workers.together(
+            [lambda url=f"/api/courses/{course.uuid}": committed.http().delete(url), run_import]
+        )
+        assert deleted.status_code in (204, 409), deleted.content
+        live = read(lambda pk=course.pk: _live_dependants(Course, pk))
+        if deleted.status_code == 204 and live:
+            broken.append((round_, live))
+        if deleted.status_code == 409:
+            assert report.written
+
+    assert broken == [], f"{len(broken)} of {ROUNDS // 2} rounds left a deleted course in use"
