@@ -38,3 +38,5 @@ ORGANIZATION_NOT_OF_INSTITUTION = "The selected organization does not belong to 
 COURSE_NOT_ACTIVE = "The course must be active to accept new enrollments."
 DELETE_PROTECTED = "The {model} cannot be deleted: {dependents} {verb} it."
 RESTORE_PARENT_DELETED = "The {model} this record belongs to is deleted; restore it first."
+RECORD_CHANGED = "The record has been changed since it was read."
+RECORD_CHANGED_BY = "This record was changed by {who} at {when}; reload it."

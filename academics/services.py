@@ -1,7 +1,9 @@
 """Writes to academic records. The admin, the API, imports and commands all come through here,
-so the rules (model constraints and `clean()`, deletion protection) are applied once."""
+so the rules (model constraints and `clean()`, deletion protection, the revision, the row locks
+of `academics.concurrency`) are applied once."""
 
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from academics import messages as msg
 from academics.choices import CompletionStatus, CourseStatus
+from academics.concurrency import lock_for_delete, lock_for_write, lock_live_parents
 from academics.models import Course, Enrollment, RecordModel
 from academics.records import record_type
 
@@ -24,44 +27,128 @@ class DeletionProtected(Exception):
         self.message = message
 
 
-def record_save(*, record: RecordModel) -> RecordModel:
+class RecordChanged(Exception):
+    """The record's revision is not the one its writer read: it was changed since."""
+
+    def __init__(self, record: RecordModel):
+        super().__init__(msg.RECORD_CHANGED)
+        self.record = record
+
+
+class RecordGone(Exception):
+    """The record was deleted while its writer was working on it."""
+
+    def __init__(self, records: list[RecordModel]):
+        super().__init__(", ".join(str(record.uuid) for record in records))
+        self.records = records
+
+
+Revisions = int | set[int] | None
+
+
+def _revision_matches(current: int, expected: Revisions) -> bool:
+    if expected is None:
+        return True
+    return current in expected if isinstance(expected, set) else current == expected
+
+
+def _changed_fields(record: RecordModel) -> list:
+    """The concrete fields `record`'s writer changed since it was read (see `from_db`); every
+    field of a record whose reading is unknown (saved by other means, then kept in memory)."""
+    loaded = getattr(record, "loaded_values", None)
+    if loaded is None:
+        return [field for field in record._meta.concrete_fields if not field.primary_key]
+    return [
+        field
+        for field in record._meta.concrete_fields
+        if field.attname in loaded and getattr(record, field.attname) != loaded[field.attname]
+    ]
+
+
+def _remember_loaded(record: RecordModel) -> None:
+    record.loaded_values = {
+        field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields
+    }
+
+
+def _lock_parents(record: RecordModel, fields, *, restoring: bool = False) -> None:
+    """Lock against deletion every live record `record` now references through `fields`
+    (`academics.concurrency`); a reference to a deleted one is a validation error."""
+    errors = {}
+    relations = set(record_type(type(record)).relations)
+    for field in fields:
+        pk = getattr(record, field.attname)
+        if field not in relations or pk is None:
+            continue
+        if pk not in lock_live_parents(field.related_model, {pk}):
+            name = field.related_model._meta.verbose_name
+            if restoring:
+                text = msg.RESTORE_PARENT_DELETED.format(model=name)
+            else:
+                text = msg.SELECTED_INVALID.format(attribute=name)
+            errors[field.name] = ValidationError(text, code="does_not_exist")
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> RecordModel:
     """Validate `record` against every rule and save it; raises ValidationError, saves nothing
-    on failure. History names whoever acts (academics/history.py)."""
-    problems = {}
-    try:
+    on failure.
+
+    A new record is inserted. A record read from the database is written only where its writer
+    changed it (a concurrent change of another field survives), on top of its row as it is now,
+    locked; `expected_revision` (one revision or a set of them) makes the write refuse with
+    RecordChanged when the record was changed since. Every write bumps `revision`. References
+    to other records are checked live under a lock that a delete of them waits for."""
+    if record._state.adding:
         record.full_clean()
-    except ValidationError as error:
-        problems = error.update_error_dict(problems)
-    for name, message in deleted_references(record).items():
-        problems.setdefault(name, []).append(ValidationError(message, code="does_not_exist"))
-    if problems:
-        raise ValidationError(problems)
-    try:
-        with transaction.atomic():
+        with _constraint_errors(record), transaction.atomic():
+            _lock_parents(record, record._meta.concrete_fields)
             record.save()
-    except IntegrityError as error:
-        # A concurrent write won the race that full_clean() checked; report it the same way.
-        raise ValidationError(_constraint_error(record, error)) from error
+        _remember_loaded(record)
+        return record
+    with _constraint_errors(record), transaction.atomic():
+        changed = _changed_fields(record)
+        current = lock_for_write(type(record), record.pk)
+        restoring = record.deleted_at is None and any(f.name == "deleted_at" for f in changed)
+        if current is None or (current["deleted_at"] is not None and not restoring):
+            raise RecordGone([record])
+        if not _revision_matches(current["revision"], expected_revision):
+            raise RecordChanged(record)
+        for attname, value in current.items():
+            if attname not in {field.attname for field in changed}:
+                setattr(record, attname, value)
+        record.loaded_values = current
+        if not changed:
+            return record
+        record.full_clean()
+        if restoring:
+            _lock_parents(record, record._meta.concrete_fields, restoring=True)
+        else:
+            _lock_parents(record, changed)
+        record.revision = current["revision"] + 1
+        names = {field.name for field in changed} | {"updated_at", "revision"}
+        record.save(update_fields=sorted(names))
+    _remember_loaded(record)
     return record
 
 
-def deleted_references(record: RecordModel) -> dict[str, str]:
-    """The relations of `record` that name a soft-deleted record: a reference must name a live
-    record, whoever writes it. A related record already loaded (by the caller, or by `clean()`)
-    is checked without a query."""
-    problems = {}
-    for relation in record_type(type(record)).relations:
-        related_id = getattr(record, relation.attname)
-        if related_id is None:
-            continue
-        related = relation.get_cached_value(record, default=None)
-        if related is not None and related.pk == related_id:
-            deleted = related.deleted_at is not None
-        else:
-            deleted = relation.related_model.all_objects.deleted().filter(pk=related_id).exists()
-        if deleted:
-            problems[relation.name] = msg.SELECTED_INVALID.format(attribute=relation.verbose_name)
-    return problems
+def record_lock_unchanged(*, record: RecordModel, expected_revision: Revisions) -> None:
+    """Lock `record`'s row for the rest of the transaction, as its write will; raises
+    RecordChanged when its revision is not `expected_revision` (it was changed since)."""
+    current = lock_for_write(type(record), record.pk)
+    if current is None or not _revision_matches(current["revision"], expected_revision):
+        raise RecordChanged(record)
+
+
+@contextmanager
+def _constraint_errors(record: RecordModel):
+    """A unique or check constraint the database enforces, raised as the rule's ValidationError:
+    a concurrent write won the race that full_clean() checked; report it the same way."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise ValidationError(_constraint_error(record, error)) from error
 
 
 def _constraint_error(record: RecordModel, error: IntegrityError) -> dict | str:
@@ -109,9 +196,23 @@ def deletion_protected_message(record: RecordModel, dependents: Counter) -> str:
 
 
 @transaction.atomic
-def records_soft_delete(*, records: list[RecordModel]) -> None:
+def records_soft_delete(
+    *, records: list[RecordModel], expected_revisions: dict[int, Revisions] | None = None
+) -> None:
     """Soft-delete all `records` or none: raises DeletionProtected naming the first record that
-    live records still depend on."""
+    live records still depend on, RecordGone when one was deleted meanwhile, RecordChanged when
+    one's revision is not the expected one (`expected_revisions`, by pk). The records are
+    locked first, so no new dependant can appear between the count and the delete."""
+    if not records:
+        return
+    current = lock_for_delete(type(records[0]), [record.pk for record in records])
+    gone = [record for record in records if current.get(record.pk, (0, True))[1]]
+    if gone:
+        raise RecordGone(gone)
+    for record in records:
+        expected = (expected_revisions or {}).get(record.pk)
+        if not _revision_matches(current[record.pk][0], expected):
+            raise RecordChanged(record)
     blockers = deletion_blockers(records)
     for record in records:
         if record.pk in blockers:
@@ -119,29 +220,19 @@ def records_soft_delete(*, records: list[RecordModel]) -> None:
     now = timezone.now()
     for record in records:
         record.deleted_at = now
-        record.save(update_fields=["deleted_at", "updated_at"])
+        record.revision = current[record.pk][0] + 1
+        record.save(update_fields=["deleted_at", "updated_at", "revision"])
+        _remember_loaded(record)
 
 
-def record_soft_delete(*, record: RecordModel) -> None:
-    records_soft_delete(records=[record])
+def record_soft_delete(*, record: RecordModel, expected_revision: Revisions = None) -> None:
+    records_soft_delete(records=[record], expected_revisions={record.pk: expected_revision})
 
 
 def record_restore(*, record: RecordModel) -> RecordModel:
     """Bring a soft-deleted record back, if no live record has taken its unique values since
     and every record it belongs to is live (a live enrollment of a deleted student would be
-    seen by nobody, yet count against the student's next one)."""
-    deleted_parents = {
-        field.name: msg.RESTORE_PARENT_DELETED.format(model=field.related_model._meta.verbose_name)
-        for field in record._meta.concrete_fields
-        if field.many_to_one
-        and issubclass(field.related_model, RecordModel)
-        and getattr(record, field.attname) is not None
-        and field.related_model.all_objects.deleted()
-        .filter(pk=getattr(record, field.attname))
-        .exists()
-    }
-    if deleted_parents:
-        raise ValidationError(deleted_parents)
+    seen by nobody, yet count against the student's next one): `record_save` locks them."""
     record.deleted_at = None
     return record_save(record=record)
 

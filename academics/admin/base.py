@@ -9,12 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from academics import messages as msg
 from academics.services import (
     DeletionProtected,
+    RecordChanged,
     deletion_blockers,
     deletion_protected_message,
+    record_lock_unchanged,
     record_restore,
     record_save,
     record_soft_delete,
@@ -28,11 +32,34 @@ MSG_RESTORED = "Restored {count} {name}."
 MSG_RESTORE_FAILED = "{record} could not be restored: {errors}"
 MSG_NOTHING_TO_RESTORE = "None of the selected records is deleted."
 MSG_NOTHING_CHANGED = "Nothing was changed: {record}: {errors}"
+# The hidden field of a change form that carries the revision the form was opened at.
+REVISION_SEEN = "revision_seen"
+
+
+class RevisionSeenField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False  # bookkeeping, not an edit: an untouched inline row stays unsaved
+
+
+def last_change(record) -> str:
+    """Who made the record's latest change and when, as the history shows it."""
+    entry = record.history.order_by("-history_date").first()
+    if entry is None:
+        return msg.RECORD_CHANGED_BY.format(who="someone", when="just now")
+    who = entry.actor or entry.history_user or "someone"
+    when = timezone.localtime(entry.history_date).strftime("%Y-%m-%d %H:%M:%S")
+    return msg.RECORD_CHANGED_BY.format(who=who, when=when)
 
 
 class RecordForm(forms.ModelForm):
     """Runs every model rule, constraints included, while the form can still show the errors
-    on their fields, in the wording the API and imports use (academics/wording.py)."""
+    on their fields, in the wording the API and imports use (academics/wording.py); and refuses
+    to save over a change made since the form was opened (the record's row stays locked from this
+    check to the save, in the admin's transaction)."""
+
+    revision_seen = RevisionSeenField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +69,18 @@ class RecordForm(forms.ModelForm):
                     text = message_for(code, name, field, field.error_messages[code])
                     # Django fills `%(value)s`-style parameters in; ours have none left.
                     field.error_messages[code] = text.replace("%", "%%")
+        if self.instance.pk is not None:
+            self.fields[REVISION_SEEN].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get(REVISION_SEEN)
+        if seen is not None and self.instance.pk is not None:
+            try:
+                record_lock_unchanged(record=self.instance, expected_revision=seen)
+            except RecordChanged as error:
+                raise ValidationError(last_change(error.record)) from error
+        return cleaned
 
     def _get_validation_exclusions(self):
         # Constraint conditions read `deleted_at`, which is never on a form; Django silently
@@ -176,9 +215,15 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != REVISION_SEEN]
+        if obj is not None and self.has_change_permission(request, obj):
+            fields.append(REVISION_SEEN)
+        return fields
+
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
-        record_save(record=obj)
+        record_save(record=obj, expected_revision=form.cleaned_data.get(REVISION_SEEN))
 
     def save_formset(self, request, form, formset, change):
         for record in formset.save(commit=False):

@@ -11,7 +11,10 @@ entry. Everything they share lives here and beside it:
 - lists (`lists.py`): `where[...]` / `sort[...]` / `search` on django-filter, pagination;
 - writes (here): validation through the model rules (`academics.services.record_save`), errors
   mapped back to API field names, soft delete with deletion protection, all-or-nothing batch
-  destroy.
+  destroy;
+- safe writes (docs/api.md, Safe writes): `ETag` from the record's revision, `If-Match` /
+  `If-None-Match` (`preconditions.py`), `Idempotency-Key` on creates and batch destroys
+  (`idempotency.py`).
 """
 
 import uuid
@@ -30,12 +33,14 @@ from academics.api import messages as api_msg
 from academics.api.fields import Choice as ChoiceField
 from academics.api.fields import EmailField, TextField, UrlField, timestamp
 from academics.api.history import HistoryFormat, history_action, history_actor
+from academics.api.idempotency import idempotent
 from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
+from academics.api.preconditions import etag_of, if_match, if_none_match_hits
 from academics.api.reads import ReadPlan
 from academics.api.wording import invalid, message_for, model_field_of, serializer_errors
 from academics.history import Actor, acting_as
 from academics.records import RecordType
-from academics.services import record_save, records_soft_delete
+from academics.services import RecordGone, record_save, records_soft_delete
 
 MAX_BATCH = 1000
 
@@ -101,7 +106,7 @@ class RecordSerializer(serializers.ModelSerializer):
         for name, value in validated_data.items():
             setattr(record, name, value)
         try:
-            return record_save(record=record)
+            return record_save(record=record, expected_revision=self.context.get("if_match"))
         except DjangoValidationError as error:
             raise invalid(self._model_errors(error)) from error
 
@@ -202,29 +207,49 @@ class RecordViewSet(viewsets.ModelViewSet):
         )
         return self.get_paginated_response(plan.fetch(statement, (TOTAL,)))
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "if_match": getattr(self, "if_match", None)}
+
     def retrieve(self, request, *args, **kwargs):
-        return Response({"data": self.get_serializer(self.get_object()).data})
+        record = self.get_object()
+        headers = {"ETag": etag_of(record)}
+        if if_none_match_hits(request, record):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return Response({"data": self.get_serializer(record).data}, headers=headers)
 
     def create(self, request, *args, **kwargs):
+        return idempotent(self, request, lambda: self._create(request))
+
+    def _create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response({"data": serializer.data}, status=status.HTTP_201_CREATED)
+        record = serializer.save()
+        return Response(
+            {"data": serializer.data},
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": etag_of(record)},
+        )
 
     def update(self, request, *args, **kwargs):
+        record = self.get_object()
+        self.if_match = if_match(request, record)
         serializer = self.get_serializer(
-            self.get_object(), data=request.data, partial=kwargs.pop("partial", False)
+            record, data=request.data, partial=kwargs.pop("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response({"data": serializer.data})
+        record = serializer.save()
+        return Response({"data": serializer.data}, headers={"ETag": etag_of(record)})
 
     def destroy(self, request, *args, **kwargs):
-        self._soft_delete([self.get_object()])
+        record = self.get_object()
+        self._soft_delete([record], {record.pk: if_match(request, record)})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=False, methods=["delete"], url_path="batch/destroy")
     def batch_destroy(self, request, *args, **kwargs):
+        return idempotent(self, request, lambda: self._batch_destroy(request))
+
+    def _batch_destroy(self, request):
         """All or nothing: every uuid must name a live record of this tenant."""
         wanted = request.data.get("uuids") if isinstance(request.data, dict) else None
         if wanted is None or wanted == []:
@@ -244,7 +269,11 @@ class RecordViewSet(viewsets.ModelViewSet):
         unknown += [text for key, text in parsed.items() if key not in found]
         if unknown:
             raise invalid({"uuids": [api_msg.UUIDS_UNKNOWN.format(uuids=", ".join(unknown))]})
-        self._soft_delete(records)
+        try:
+            self._soft_delete(records)
+        except RecordGone as gone:  # deleted by another request meanwhile
+            texts = ", ".join(parsed[record.uuid] for record in gone.records)
+            raise invalid({"uuids": [api_msg.UUIDS_UNKNOWN.format(uuids=texts)]}) from gone
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=True, methods=["get"])
@@ -278,5 +307,5 @@ class RecordViewSet(viewsets.ModelViewSet):
         ]
         return Response({"data": data, "meta": self.paginator.meta(len(data), total)})
 
-    def _soft_delete(self, records):
-        records_soft_delete(records=records)
+    def _soft_delete(self, records, expected_revisions=None):
+        records_soft_delete(records=records, expected_revisions=expected_revisions)

@@ -41,3 +41,10 @@ CURSOR_EXPIRED = (
     "The cursor is older than the changes the feed keeps; synchronise again from the lists."
 )
 UUIDS_UNKNOWN = "The selected uuids are invalid: {uuids}."
+
+RECORD_CHANGED = "The record has been changed since it was read."
+IDEMPOTENCY_KEY_INVALID = "The Idempotency-Key header must be 1 to 255 printable ASCII characters."
+IDEMPOTENCY_KEY_IN_PROGRESS = (
+    "A request with this Idempotency-Key is still being processed; retry it shortly."
+)
+IDEMPOTENCY_KEY_REUSED = "The Idempotency-Key has already been used with a different request."

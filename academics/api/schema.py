@@ -265,6 +265,47 @@ CHANGES_PARAMETERS = [
         description="Comma-separated resources to keep, e.g. `students,enrollments`.",
     ),
 ]
+IF_MATCH = build_parameter_type(
+    "If-Match",
+    {"type": "string"},
+    "header",
+    description=(
+        'The ETag of the version read, e.g. `"3"`: when the record has changed since, 412 and '
+        "nothing changes."
+    ),
+)
+IF_NONE_MATCH = build_parameter_type(
+    "If-None-Match",
+    {"type": "string"},
+    "header",
+    description="The ETag of a version held: 304 with no body while it is still current.",
+)
+IDEMPOTENCY_KEY = build_parameter_type(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "header",
+    description=(
+        "Makes a retry safe: the same key with the same body within 24 hours replays the first "
+        "answer (header `Idempotent-Replayed: true`) and writes nothing; with another body, 422; "
+        "while the first request runs, 409."
+    ),
+)
+# Header parameters each record operation takes, by viewset action (docs/api.md, Safe writes).
+RECORD_HEADERS = {
+    "create": (IDEMPOTENCY_KEY,),
+    "batch_destroy": (IDEMPOTENCY_KEY,),
+    "retrieve": (IF_NONE_MATCH,),
+    "update": (IF_MATCH,),
+    "partial_update": (IF_MATCH,),
+    "destroy": (IF_MATCH,),
+}
+ETAG = {
+    "ETag": {
+        "schema": {"type": "string"},
+        "required": True,
+        "description": "The record's current version, for If-Match and If-None-Match.",
+    }
+}
 
 RETRY_AFTER = {
     "Retry-After": {
@@ -341,6 +382,7 @@ ERROR_EXAMPLES = {
     404: api_msg.NOT_FOUND,
     409: msg.DELETE_PROTECTED.format(model="course", dependents="3 enrollments", verb="reference"),
     410: api_msg.CURSOR_EXPIRED,
+    412: api_msg.RECORD_CHANGED,
     415: api_msg.UNSUPPORTED_MEDIA_TYPE,
     429: api_msg.TOO_MANY_REQUESTS,
 }
@@ -355,13 +397,15 @@ VALIDATION_EXAMPLE = {
 }
 
 ERROR_WHEN = {
-    400: "The body is not valid JSON, or the X-Tenant header is malformed.",
+    400: "The body is not valid JSON, or the X-Tenant or Idempotency-Key header is malformed.",
     401: f"No valid token for this tenant (`{MSG_UNAUTHENTICATED}`), or no X-Tenant header "
     f"(`{MSG_TENANT_HEADER_REQUIRED}`).",
     403: "The token's client lacks the scope: `read` for GET, `write` for every other method.",
     404: "No live record of this tenant has this uuid.",
-    409: "Live records depend on the record; the message says which.",
+    409: "Live records depend on the record (the message says which), or a request with the "
+    "same Idempotency-Key is still running.",
     410: "The cursor is older than the oldest change the feed keeps: resynchronise from the lists.",
+    412: "If-Match names a version the record no longer has; nothing changed.",
     415: "The body is sent in a media type this endpoint does not read.",
     422: "Invalid input; `errors` names each field or query parameter.",
     429: "Rate limited; see Retry-After.",
@@ -370,11 +414,11 @@ ERROR_WHEN = {
 # Status codes each operation can answer besides its success, by viewset action.
 RECORD_ERRORS = {
     "list": (400, 401, 403, 422, 429),
-    "create": (400, 401, 403, 415, 422, 429),
+    "create": (400, 401, 403, 409, 415, 422, 429),
     "retrieve": (400, 401, 403, 404, 429),
-    "update": (400, 401, 403, 404, 415, 422, 429),
-    "partial_update": (400, 401, 403, 404, 415, 422, 429),
-    "destroy": (400, 401, 403, 404, 409, 429),
+    "update": (400, 401, 403, 404, 412, 415, 422, 429),
+    "partial_update": (400, 401, 403, 404, 412, 415, 422, 429),
+    "destroy": (400, 401, 403, 404, 409, 412, 429),
     "batch_destroy": (400, 401, 403, 409, 415, 422, 429),
     "history": (400, 401, 403, 404, 422, 429),
 }
@@ -434,7 +478,13 @@ class ContractSchema(AutoSchema):
             extra = CHANGES_PARAMETERS if isinstance(self.view, ChangesView) else []
             if self._resource() and self.view.action == "history":
                 extra = page_parameters()
-            operation["parameters"] = [tenant, *operation.get("parameters", []), *extra]
+            headers = RECORD_HEADERS.get(self.view.action, ()) if self._resource() else ()
+            operation["parameters"] = [
+                tenant,
+                *(copy.deepcopy(header) for header in headers),
+                *operation.get("parameters", []),
+                *extra,
+            ]
         return operation
 
     def _hand_written(self):
@@ -615,8 +665,23 @@ class ContractSchema(AutoSchema):
         )
         sample = examples.get("object") and {"object": {"data": examples["object"]}}
         if action == "create":
-            return {"201": {"description": "The new record.", "content": _media(schema, sample)}}
-        return {"200": {"description": "The record.", "content": _media(schema, sample)}}
+            return {
+                "201": {
+                    "description": "The new record.",
+                    "content": _media(schema, sample),
+                    "headers": ETAG,
+                }
+            }
+        answers = {
+            "200": {
+                "description": "The record.",
+                "content": _media(schema, sample),
+                "headers": ETAG,
+            }
+        }
+        if action == "retrieve":
+            answers["304"] = {"description": "If-None-Match names the current version; no body."}
+        return answers
 
     def _listing(self):
         return bool(self._resource()) and self.view.action == "list"

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from academics import limits
 from academics.api import messages as api_msg
 from academics.errors import MSG_TENANT_HEADER_REQUIRED, error_body, json_error, unauthenticated
-from academics.services import DeletionProtected
+from academics.services import DeletionProtected, RecordChanged, RecordGone
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,10 @@ def exception_handler(exc, context):
         return Response(error_body(api_msg.UNSUPPORTED_MEDIA_TYPE), status=415)
     if isinstance(exc, DeletionProtected):
         return Response(error_body(exc.message), status=409)
+    if isinstance(exc, RecordChanged):
+        return Response(error_body(api_msg.RECORD_CHANGED), status=412)
+    if isinstance(exc, RecordGone):
+        return Response(error_body(api_msg.NOT_FOUND), status=404)
     if isinstance(exc, exceptions.APIException):
         return Response(error_body(str(exc.detail)), status=exc.status_code)
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)

@@ -62,7 +62,8 @@ class RecordHistory(HistoricalRecords):
 
 
 class RecordModel(models.Model):
-    """Base of every academic record: a public `uuid`, timestamps and soft deletion.
+    """Base of every academic record: a public `uuid`, timestamps, soft deletion and a
+    `revision` that every write bumps (the API's ETag, the admin's stale-form check).
 
     Subclasses declare `constraint_fields`: constraint name -> the field its violation is
     reported on, so that database rules surface as per-field validation errors (as the API
@@ -74,11 +75,13 @@ class RecordModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # db_default too: a raw writer (COPY, SQL) that names no revision still starts at 1.
+    revision = models.PositiveBigIntegerField(default=1, db_default=1, editable=False)
 
     objects = LiveManager()
     all_objects = LiveQuerySet.as_manager()
     # Who changed what and when, before and after, whatever the entry point.
-    history = RecordHistory(inherit=True, bases=[HistoryActor])
+    history = RecordHistory(inherit=True, bases=[HistoryActor], excluded_fields=["revision"])
 
     constraint_fields: dict[str, str] = {}
 
@@ -87,6 +90,14 @@ class RecordModel(models.Model):
         ordering = ["created_at", "uuid"]
         # Related-object access (enrollment.course) still finds soft-deleted rows.
         base_manager_name = "all_objects"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # What was read, so that a save writes only the fields its writer changed since
+        # (academics.services.record_save).
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
 
     @property
     def is_deleted(self) -> bool:

@@ -19,6 +19,10 @@ New records stream into their table with COPY while their chunk is being validat
 changed ones are written with simple_history's `bulk_update_with_history`; either way every
 created or changed record gets its history entry, in one transaction that is rolled back if any
 row is invalid.
+
+Concurrent writers (`academics.concurrency`): the records rows update are locked when they are
+matched, so only what a row changes is written over them and their revision is bumped from the
+current one; the related records rows name are locked against deletion and re-read live.
 """
 
 import uuid
@@ -38,6 +42,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from academics import messages as rules_msg
+from academics.concurrency import lock_live_parents
 from academics.history import current_actor
 from academics.transfer import messages as msg
 from academics.transfer.files import UNNAMED
@@ -227,8 +232,23 @@ class RowImporter:
         readable = [row for row in rows if row.cells is not None]
         for ref in self.refs:
             self._resolve(ref, readable)
+            self._lock_related(ref, readable)
         self._match(readable)
         return rows
+
+    def _lock_related(self, ref: Ref, rows: list[_Row]) -> None:
+        """Keep the records `ref` resolved to from being deleted until the import ends; one
+        deleted since it was looked up is a reference to nothing."""
+        named = [row for row in rows if row.related.get(ref.field, (None, None))[0] is not None]
+        related = self.meta.get_field(ref.field).related_model
+        live = lock_live_parents(related, {row.related[ref.field][0] for row in named})
+        for row in named:
+            if row.related[ref.field][0] not in live:
+                del row.related[ref.field]
+                column = self._ref_value(ref, row)[0]
+                row.fail_ref(
+                    ref, column, rules_msg.SELECTED_INVALID.format(attribute=attribute(column))
+                )
 
     def _check(self, rows: list[_Row], report, on_row, create=None) -> list:
         """Validate every row in Python, handing each new record to `create` while the file is
@@ -286,10 +306,11 @@ class RowImporter:
         changed = set().union(*(record._transfer_changed for record in records))
         for record in records:
             record.updated_at = now
+            record.revision += 1
         bulk_update_with_history(
             records,
             self.model,
-            [*sorted(changed), "updated_at"],
+            [*sorted(changed), "updated_at", "revision"],
             batch_size=1000,
             default_user=self.user,
             custom_historical_attrs=self.actor_columns,
@@ -404,7 +425,8 @@ class RowImporter:
                     by_alternative.setdefault(key_fields, []).append(row)
                     break
         for key_fields, matched_rows in by_alternative.items():
-            queryset = self.model._default_manager.order_by()
+            # Locked until the import ends: the rows' changes go on top of the records as read.
+            queryset = self.model._default_manager.order_by().select_for_update(no_key=True)
             paths = []
             for name in key_fields:
                 field_ = self.meta.get_field(name)

@@ -84,11 +84,11 @@ def test_security_schemes_offer_a_pasted_token_and_the_client_credentials_flow(s
     ("method", "suffix", "success", "errors"),
     [
         ("get", "", "200", {"400", "401", "403", "422", "429"}),
-        ("post", "", "201", {"400", "401", "403", "415", "422", "429"}),
-        ("get", "/{uuid}", "200", {"400", "401", "403", "404", "429"}),
-        ("put", "/{uuid}", "200", {"400", "401", "403", "404", "415", "422", "429"}),
-        ("patch", "/{uuid}", "200", {"400", "401", "403", "404", "415", "422", "429"}),
-        ("delete", "/{uuid}", "204", {"400", "401", "403", "404", "409", "429"}),
+        ("post", "", "201", {"400", "401", "403", "409", "415", "422", "429"}),
+        ("get", "/{uuid}", "200", {"304", "400", "401", "403", "404", "429"}),
+        ("put", "/{uuid}", "200", {"400", "401", "403", "404", "412", "415", "422", "429"}),
+        ("patch", "/{uuid}", "200", {"400", "401", "403", "404", "412", "415", "422", "429"}),
+        ("delete", "/{uuid}", "204", {"400", "401", "403", "404", "409", "412", "429"}),
         ("delete", "/batch/destroy", "204", {"400", "401", "403", "409", "415", "422", "429"}),
     ],
 )
@@ -100,6 +100,27 @@ def test_status_codes_of_each_resource_operation(schema, method, suffix, success
         if success == "204":
             assert "content" not in responses[success]
         assert responses["429"]["headers"]["Retry-After"]["required"] is True
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "header"),
+    [
+        ("post", "", "Idempotency-Key"),
+        ("delete", "/batch/destroy", "Idempotency-Key"),
+        ("get", "/{uuid}", "If-None-Match"),
+        ("put", "/{uuid}", "If-Match"),
+        ("patch", "/{uuid}", "If-Match"),
+        ("delete", "/{uuid}", "If-Match"),
+    ],
+)
+def test_safe_write_headers_are_documented(schema, method, suffix, header):
+    for resource in RESOURCES:
+        operation = schema["paths"][f"/api/{resource}{suffix}"][method]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert header in headers
+        success = next(code for code in operation["responses"] if code.startswith("2"))
+        if success != "204":
+            assert "ETag" in operation["responses"][success]["headers"]
 
 
 def test_bodies_are_in_the_envelope(schema):

@@ -97,3 +97,31 @@ def test_registrar_imports_a_spreadsheet_after_its_preview(page, live_tenant, tm
     expect(page.locator(".messagelist .success")).to_contain_text("1 new, 1 updated")
     page.goto(f"{live_tenant.url}/admin/academics/student/?q=Import")
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
+
+
+def test_a_registrar_cannot_save_over_a_change_made_since_the_form_opened(browser, live_tenant):
+    pages = []
+    for _ in range(2):  # two registrars, each in a browser of their own
+        page = browser.new_context().new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, live_tenant, "registrar")
+        page.goto(f"{live_tenant.url}/admin/academics/student/?q=Otto")
+        page.click("#result_list a:text-is('Otto Other')")
+        pages.append(page)
+    first, second = pages
+
+    first.fill("#id_social_name", "Otto O.")
+    first.click("input[name=_continue]")
+    expect(first.locator(".messagelist .success")).to_be_visible()
+    second.fill("#id_name", "Otto Overwritten")
+    second.click("input[name=_continue]")
+
+    expect(second.locator(".errornote")).to_be_visible()
+    expect(second.locator(".errorlist")).to_contain_text(
+        re.compile(r"This record was changed by registrar at .+; reload it\.")
+    )
+    second.goto(second.url)  # reload the form (a GET; a browser reload would post again)
+    expect(second.locator("#id_name")).to_have_value("Otto Other")
+    expect(second.locator("#id_social_name")).to_have_value("Otto O.")
+    for page in pages:
+        page.context.close()

@@ -202,8 +202,10 @@ def test_imports_are_recorded_in_the_history(write_csv):
     assert created.actor == "Import: registrar.csv"
     assert created.history_user is None
     assert created.history_date == record.created_at
-    # The history row holds the record as written, every field of it.
+    # The history row holds the record as written, every field of it but the revision counter.
     for field in Student._meta.concrete_fields:
+        if field.name == "revision":
+            continue
         assert getattr(created, field.attname) == getattr(record, field.attname), field.name
 
 

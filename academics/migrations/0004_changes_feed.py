@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("academics", "0002_lean_indexes"),
+        ("academics", "0003_revision_and_idempotency_keys"),
     ]
 
     operations = [

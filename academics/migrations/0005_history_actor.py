@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('academics', '0003_changes_feed'),
+        ('academics', '0004_changes_feed'),
     ]
 
     operations = [

@@ -1,0 +1,58 @@
+"""Row locks that keep record writes right when they run at the same time (docs/api.md, "Safe
+writes under concurrency"). The services take them; nothing else should need to.
+
+- A write to a record locks its row `FOR NO KEY UPDATE` and reads it back: the writer's changed
+  fields go on top of the row as it is now, and its revision is checked under the lock.
+- A delete locks its rows `FOR UPDATE` before counting live dependants.
+- A write that makes a record reference a parent (create, a changed reference, a restore) locks
+  the parent `FOR KEY SHARE` and reads that it is still live.
+
+`FOR UPDATE` conflicts with `FOR KEY SHARE` and nothing else here does, so a delete and a new
+reference to the same parent serialize on the parent's row, while ordinary edits of a parent
+and new references to it do not wait for each other. Under READ COMMITTED the second of the two
+re-reads the row as committed by the first: a delete that comes second counts the new
+dependant (409), a reference that comes second finds the parent deleted (422).
+"""
+
+from django.db import connection
+
+
+def _quoted(model) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), quote(model._meta.pk.column)
+
+
+def lock_for_write(model, pk: int) -> dict | None:
+    """The row of `model` with primary key `pk` (attname -> value), locked for an update of its
+    non-key columns until the transaction ends; None when there is no such row."""
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    rows = model.all_objects.select_for_update(no_key=True).filter(pk=pk).values(*attnames)
+    return rows.first()
+
+
+def lock_for_delete(model, pks: list[int]) -> dict[int, tuple[int, bool]]:
+    """Lock the rows of `model` with these primary keys against every other writer and any new
+    reference to them; returns each row's (revision, is deleted)."""
+    table, pk_column = _quoted(model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk_column}, revision, deleted_at IS NOT NULL FROM {table} "
+            f"WHERE {pk_column} = ANY(%s) ORDER BY {pk_column} FOR UPDATE",
+            [sorted(pks)],
+        )
+        return {pk: (revision, deleted) for pk, revision, deleted in cursor.fetchall()}
+
+
+def lock_live_parents(model, pks: set[int]) -> set[int]:
+    """Lock against deletion the live rows of `model` among `pks`; returns those found live.
+    A pk missing from the answer names a parent that is deleted (or was, meanwhile)."""
+    if not pks:
+        return set()
+    table, pk_column = _quoted(model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk_column} FROM {table} WHERE {pk_column} = ANY(%s) "
+            f"AND deleted_at IS NULL ORDER BY {pk_column} FOR KEY SHARE",
+            [sorted(pks)],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -1,0 +1,275 @@
+"""Writes that run at the same moment, on real parallel connections (docs/api.md, Safe writes): no
+lost update, no deleted record with live dependants, no duplicate on a retried create."""
+
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from academics.api import messages as api_msg
+from academics.api.idempotency import _try_lock
+from academics.choices import CompletionStatus
+from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.services import record_save
+from academics.tenancy.clients import api_client_for_token
+from tests.factories import (
+    CohortFactory,
+    CourseFactory,
+    EnrollmentFactory,
+    InstitutionFactory,
+    OrganizationFactory,
+    StudentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROUNDS = 50
+CHILDREN = 4
+
+
+def test_two_patches_of_different_fields_both_survive(committed, read):
+    enrollment = committed.write(lambda: EnrollmentFactory())
+    url = f"/api/enrollments/{enrollment.uuid}"
+    lost = []
+    for round_ in range(ROUNDS):
+
+        def reset():
+            record = Enrollment.objects.get(pk=enrollment.pk)
+            record.grade, record.completion_status = None, CompletionStatus.ENROLLED
+            record_save(record=record)
+
+        committed.write(reset)
+        grade, dropped = committed.workers.together(
+            [
+                lambda: committed.http().patch(url, {"grade": 9.5}, format="json"),
+                lambda: committed.http().patch(
+                    url, {"completion_status": "dropped"}, format="json"
+                ),
+            ]
+        )
+        assert (grade.status_code, dropped.status_code) == (200, 200)
+        row = read(lambda: Enrollment.objects.values("grade", "completion_status").get())
+        if (float(row["grade"] or 0), row["completion_status"]) != (9.5, "dropped"):
+            lost.append((round_, row))
+
+    assert lost == [], f"{len(lost)} of {ROUNDS} rounds lost an update"
+
+
+@dataclass
+class Race:
+    """A parent deleted while CHILDREN creates reference it."""
+
+    resource: str  # the parent's path
+    model: type
+    parent: object  # () -> a new parent record
+    children: object  # (parent, fixtures, i) -> (path, body) of the i-th create
+    reference: str  # the body field that names the parent
+    message: str  # the create's error when it loses
+
+
+def _enrollment(parent_field):
+    def body(parent, fixtures, i):
+        values = {
+            "student_uuid": str(fixtures["students"][i].uuid),
+            "course_uuid": str(fixtures["course"].uuid),
+            "enrolled_at": "2024-02-01",
+        }
+        values[parent_field] = str(parent.uuid)
+        if parent_field == "cohort_uuid":
+            values["course_uuid"] = str(parent.course.uuid)
+        if parent_field == "student_uuid":
+            values["course_uuid"] = str(fixtures["courses"][i].uuid)
+        return "/api/enrollments", values
+
+    return body
+
+
+def _course_of_institution(parent, fixtures, i):
+    if i % 2:
+        return "/api/organizations", {"name": f"Faculty {i}", "institution_uuid": str(parent.uuid)}
+    return "/api/courses", {"name": f"Course {i}", "institution_uuid": str(parent.uuid)}
+
+
+def _course_of_organization(parent, fixtures, i):
+    body = {
+        "name": f"Course {i}",
+        "institution_uuid": str(parent.institution.uuid),
+        "organization_uuid": str(parent.uuid),
+    }
+    return "/api/courses", body
+
+
+RACES = {
+    "course": Race(
+        "courses",
+        Course,
+        lambda f: CourseFactory(institution=f["institution"]),
+        _enrollment("course_uuid"),
+        "course_uuid",
+        "The selected course uuid is invalid.",
+    ),
+    "student": Race(
+        "students",
+        Student,
+        lambda f: StudentFactory(),
+        _enrollment("student_uuid"),
+        "student_uuid",
+        "The selected student uuid is invalid.",
+    ),
+    "cohort": Race(
+        "cohorts",
+        Cohort,
+        lambda f: CohortFactory(course=f["course"]),
+        _enrollment("cohort_uuid"),
+        "cohort_uuid",
+        "The selected cohort uuid is invalid.",
+    ),
+    "institution": Race(
+        "institutions",
+        Institution,
+        lambda f: InstitutionFactory(),
+        _course_of_institution,
+        "institution_uuid",
+        "The selected institution uuid is invalid.",
+    ),
+    "organization": Race(
+        "organizations",
+        Organization,
+        lambda f: OrganizationFactory(institution=f["institution"]),
+        _course_of_organization,
+        "organization_uuid",
+        "The selected organization uuid is invalid.",
+    ),
+}
+
+
+def _live_dependants(model, pk) -> int:
+    record = model.all_objects.get(pk=pk)
+    return sum(
+        getattr(record, name).filter(deleted_at__isnull=True).count() for name in model.protected_by
+    )
+
+
+@pytest.mark.parametrize("name", RACES)
+def test_a_delete_racing_new_references_never_leaves_live_dependants(name, committed, read):
+    race = RACES[name]
+
+    def fixtures():
+        institution = InstitutionFactory()
+        return {
+            "institution": institution,
+            "course": CourseFactory(institution=institution),
+            "courses": [CourseFactory(institution=institution) for _ in range(CHILDREN)],
+            "students": [StudentFactory() for _ in range(CHILDREN)],
+        }
+
+    given = committed.write(fixtures)
+    broken = []
+    for round_ in range(ROUNDS):
+        parent = committed.write(lambda: race.parent(given))
+        creates = [race.children(parent, given, i) for i in range(CHILDREN)]
+        answers = committed.workers.together(
+            [lambda url=f"/api/{race.resource}/{parent.uuid}": committed.http().delete(url)]
+            + [
+                lambda path=path, body=body: committed.http().post(path, body, format="json")
+                for path, body in creates
+            ]
+        )
+        deleted, created = answers[0], answers[1:]
+        assert deleted.status_code in (204, 409), deleted.content
+        for answer in created:
+            assert answer.status_code in (201, 422), answer.content
+            if answer.status_code == 422:
+                assert answer.json()["errors"] == {race.reference: [race.message]}
+        accepted = sum(answer.status_code == 201 for answer in created)
+        live = read(lambda pk=parent.pk: _live_dependants(race.model, pk))
+        if deleted.status_code == 204 and live:
+            broken.append((round_, live))
+        if deleted.status_code == 409:
+            assert accepted > 0
+
+    assert broken == [], f"{len(broken)} of {ROUNDS} rounds left a deleted {name} in use"
+
+
+def test_concurrent_retries_with_one_idempotency_key_create_one_record(committed, read):
+    institution = committed.write(lambda: InstitutionFactory())
+    body = {"name": "Retried course", "institution_uuid": str(institution.uuid)}
+    headers = {"HTTP_IDEMPOTENCY_KEY": "retry-7f3a"}
+
+    def client_that_retries():
+        # A well-behaved client: a 409 means the first request is still running; try again.
+        for _attempt in range(200):
+            answer = committed.http().post("/api/courses", body, format="json", **headers)
+            if answer.status_code != 409:
+                return answer
+            time.sleep(0.02)
+        return answer
+
+    answers = committed.workers.together([client_that_retries] * 32)
+
+    assert {answer.status_code for answer in answers} == {201}
+    assert len({answer.content for answer in answers}) == 1
+    replayed = [answer.headers.get("Idempotent-Replayed") for answer in answers]
+    assert replayed.count("true") == 31
+    assert read(lambda: Course.objects.filter(name="Retried course").count()) == 1
+
+
+def test_a_key_whose_first_request_is_running_answers_409(committed, read):
+    institution = committed.write(lambda: InstitutionFactory())
+    client_uuid = read(lambda: api_client_for_token(committed.token).uuid)
+    holding, release = threading.Event(), threading.Event()
+
+    def first_request_running():
+        # What the first request holds from its start to its commit (academics/api/idempotency.py).
+        with tenant_context(committed.tenant), transaction.atomic():
+            assert _try_lock(client_uuid, "busy-key")
+            holding.set()
+            release.wait(10)
+
+    running = committed.workers.pool.submit(first_request_running)
+    holding.wait(10)
+    body = {"name": "Busy", "institution_uuid": str(institution.uuid)}
+    answer = committed.http().post(
+        "/api/courses", body, format="json", HTTP_IDEMPOTENCY_KEY="busy-key"
+    )
+    release.set()
+    running.result()
+
+    assert answer.status_code == 409
+    assert answer.headers["Retry-After"] == "1"
+    assert answer.json() == {"success": False, "message": api_msg.IDEMPOTENCY_KEY_IN_PROGRESS}
+    assert read(lambda: Course.objects.filter(name="Busy").exists()) is False
+
+
+def test_a_delete_racing_an_import_that_references_the_record_never_leaves_it_in_use(
+    committed, read, tmp_path
+):
+    from academics.transfer.services import records_import_file
+
+    students = committed.write(lambda: [StudentFactory() for _ in range(CHILDREN)])
+    institution = committed.write(lambda: InstitutionFactory())
+    broken = []
+    for round_ in range(ROUNDS // 2):
+        course = committed.write(lambda: CourseFactory(institution=institution))
+        path = tmp_path / f"enrollments-{round_}.csv"
+        lines = [f"{s.email},{course.code},2024-02-01" for s in students]
+        path.write_text("student_email,course_code,enrolled_at\n" + "\n".join(lines) + "\n")
+
+        def run_import(path=path):
+            with tenant_context(committed.tenant):
+                return records_import_file(resource="enrollments", path=path)
+
+        deleted, report = committed.workers.together(
+            [lambda url=f"/api/courses/{course.uuid}": committed.http().delete(url), run_import]
+        )
+        assert deleted.status_code in (204, 409), deleted.content
+        live = read(lambda pk=course.pk: _live_dependants(Course, pk))
+        if deleted.status_code == 204 and live:
+            broken.append((round_, live))
+        if deleted.status_code == 409:
+            assert report.written
+
+    assert broken == [], f"{len(broken)} of {ROUNDS // 2} rounds left a deleted course in use"
