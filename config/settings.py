@@ -298,8 +298,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["academics.api.lists.ContractFilterBackend"],
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
-    # The OpenAPI description (academics/api/schema.py): envelope, errors, lists, tenancy.
-    "DEFAULT_SCHEMA_CLASS": "academics.api.schema.ContractSchema",
+    # The OpenAPI description (academics/api/openapi/): envelope, errors, lists, tenancy.
+    "DEFAULT_SCHEMA_CLASS": "academics.api.openapi.ContractSchema",
 }
 
 # --- OpenAPI schema and interactive docs (drf-spectacular) -------------------------------------
@@ -319,7 +319,7 @@ SPECTACULAR_SETTINGS = {
     # Separate request and response components: writable uuid references, read-only summaries.
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
-    "PREPROCESSING_HOOKS": ["academics.api.schema.without_trailing_slash"],
+    "PREPROCESSING_HOOKS": ["academics.api.openapi.without_trailing_slash"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

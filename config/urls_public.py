@@ -6,7 +6,7 @@ from django.urls import path, re_path
 
 from academics.admin import platform_site
 from academics.api.auth_views import TokenView
-from academics.api.schema import docs_urls
+from academics.api.openapi import docs_urls
 from academics.api.transport import (
     api_not_found,
     api_tenant_required,

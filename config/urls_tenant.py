@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from academics.admin import registrar_site
 from academics.api.auth_views import MeView, TokenView
 from academics.api.changes import ChangesView
-from academics.api.schema import docs_urls
+from academics.api.openapi import docs_urls
 from academics.api.transport import api_not_found, bad_request, server_error
 from config.urls_public import health
 

@@ -1,4 +1,4 @@
-"""The OpenAPI schema (academics/api/schema.py), the committed docs/openapi.yaml and the
+"""The OpenAPI schema (academics/api/openapi/), the committed docs/openapi.yaml and the
 interactive docs at /api/docs."""
 
 import re
