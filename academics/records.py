@@ -172,15 +172,20 @@ BY_MODEL: dict[type[RecordModel], RecordType] = {record.model: record for record
 EXCLUDED: dict[str, dict[str, str]] = {
     "api": {
         "deleted_at": "soft-deleted records do not exist for API clients (docs/api.md, Writes)",
+        "revision": "shown as the ETag header, not in the body (docs/api.md, Safe writes)",
     },
     "files": {
         "created_at": "write times belong to the tenant that wrote the record, not to its data",
         "updated_at": "write times belong to the tenant that wrote the record, not to its data",
         "deleted_at": "files carry live records; deletion is not imported",
+        "revision": "counts writes in one tenant; a record imported elsewhere starts again",
     },
-    "admin": {},
+    "admin": {
+        "revision": "carried by the change form as `revision_seen` for its stale-form check",
+    },
     "openapi": {
         "deleted_at": "soft-deleted records do not exist for API clients (docs/api.md, Writes)",
+        "revision": "shown as the ETag header, not in the body (docs/api.md, Safe writes)",
     },
 }
 

@@ -25,6 +25,11 @@ def _cache_eraser(django_db_setup):
     made inside a test's transaction would be rolled back with it."""
     import psycopg
 
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        # A session with no database test has no test database: nothing to clear, and never
+        # the development database's cache.
+        yield None
+        return
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     params.pop("context", None)
@@ -37,7 +42,7 @@ def _fresh_caches(settings, _cache_eraser):
     """No test sees what another left in the cache: tenants, tokens, throttle counts."""
     if settings.CACHE_URL:
         caches["default"].clear()
-    else:
+    elif _cache_eraser is not None:
         table = caches["default"].table
         _cache_eraser.execute(f"DELETE FROM {table}")
     yield

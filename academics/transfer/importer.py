@@ -23,34 +23,43 @@ row is invalid.
 Concurrent writers (`academics.concurrency`): the records rows update are locked when they are
 matched, so only what a row changes is written over them and their revision is bumped from the
 current one; the related records rows name are locked against deletion and re-read live.
+
+By job: `rows` (results, the report, the header check), `references` (related records),
+`matching` (the record a row updates), `writer` (COPY and history), `rules` (check constraints);
+this module validates and writes each chunk.
 """
 
-import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q, signals
+from django.db.models import signals
 from django.db.models.base import ModelState
-from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from academics import messages as rules_msg
-from academics.concurrency import lock_live_parents
 from academics.history import current_actor
 from academics.transfer import messages as msg
 from academics.transfer.files import UNNAMED
-from academics.transfer.queries import InArray
+from academics.transfer.matching import RecordMatching, instance_key, unmatched
+from academics.transfer.references import ReferenceResolution
+from academics.transfer.rows import (
+    CREATE,
+    REJECT,
+    UNCHANGED,
+    UPDATE,
+    ImportReport,
+    Rollback,
+    Row,
+    RowError,
+    RowResult,
+)
 from academics.transfer.rules import CheckRules
-from academics.transfer.specs import Ref, Spec
+from academics.transfer.specs import Spec
 from academics.transfer.writer import RecordStream
-from academics.wording import attribute
 
 CHUNK_SIZE = 2000
 ANALYZE_AFTER = 10_000
@@ -58,78 +67,8 @@ TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 TEXT_FIELDS = (models.CharField, models.TextField)
 
-CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
 
-
-@dataclass(frozen=True)
-class RowError:
-    line: int | None
-    column: str
-    message: str
-    unit: str = "line"  # what `line` counts: a CSV file's lines, a JSON file's records
-
-    def __str__(self):
-        where = f"{self.unit} {self.line}" if self.line else "file"
-        return f"{where}, {self.column or 'row'}: {self.message}"
-
-
-@dataclass
-class RowResult:
-    line: int
-    action: str
-    errors: list[RowError] = field(default_factory=list)
-    # The file's columns whose values change the record (updates only).
-    changed: tuple[str, ...] = ()
-    # Names the row's record, computed only when asked for (most callers only count rows).
-    describe: Callable[[], str] = field(default=lambda: "—", repr=False, compare=False)
-
-    @property
-    def label(self) -> str:
-        return self.describe()
-
-
-@dataclass
-class ImportReport:
-    resource: str
-    dry_run: bool
-    counts: Counter = field(default_factory=Counter)
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def rows(self) -> int:
-        return sum(self.counts.values())
-
-
-class _Rollback(Exception):
-    pass
-
-
-@dataclass
-class _Row:
-    line: int
-    cells: dict[str, str] | None
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    # Relation name -> (pk, record or None when only the pk was loaded); (None, None) if blank.
-    related: dict[str, tuple] = field(default_factory=dict)
-    failed: set[str] = field(default_factory=set)
-    key: tuple | None = None
-    key_fields: tuple[str, ...] = ()
-    match: models.Model | None = None
-
-    def fail(self, column: str, message: str) -> None:
-        self.errors.setdefault(column, []).append(message)
-
-    def fail_ref(self, ref: Ref, column: str, message: str) -> None:
-        self.failed.add(ref.field)
-        self.fail(column, message)
-
-
-class RowImporter:
+class RowImporter(ReferenceResolution, RecordMatching):
     """Imports rows of one resource. Rows are `(line number, {column: text})`; the columns must
     have been checked against the spec (`check_columns`)."""
 
@@ -220,15 +159,15 @@ class RowImporter:
                     else:
                         self._check_and_write(looked_up, report, on_row)
                 if dry_run or not report.ok:
-                    raise _Rollback
+                    raise Rollback
                 report.written = True
-        except _Rollback:
+        except Rollback:
             pass
         return report
 
-    def _look_up(self, chunk) -> list[_Row]:
+    def _look_up(self, chunk) -> list[Row]:
         """The chunk's rows, with the related records they name and the records they update."""
-        rows = [_Row(line=line, cells=cells) for line, cells in chunk]
+        rows = [Row(line=line, cells=cells) for line, cells in chunk]
         readable = [row for row in rows if row.cells is not None]
         for ref in self.refs:
             self._resolve(ref, readable)
@@ -236,21 +175,7 @@ class RowImporter:
         self._match(readable)
         return rows
 
-    def _lock_related(self, ref: Ref, rows: list[_Row]) -> None:
-        """Keep the records `ref` resolved to from being deleted until the import ends; one
-        deleted since it was looked up is a reference to nothing."""
-        named = [row for row in rows if row.related.get(ref.field, (None, None))[0] is not None]
-        related = self.meta.get_field(ref.field).related_model
-        live = lock_live_parents(related, {row.related[ref.field][0] for row in named})
-        for row in named:
-            if row.related[ref.field][0] not in live:
-                del row.related[ref.field]
-                column = self._ref_value(ref, row)[0]
-                row.fail_ref(
-                    ref, column, rules_msg.SELECTED_INVALID.format(attribute=attribute(column))
-                )
-
-    def _check(self, rows: list[_Row], report, on_row, create=None) -> list:
+    def _check(self, rows: list[Row], report, on_row, create=None) -> list:
         """Validate every row in Python, handing each new record to `create` while the file is
         valid so far; returns the records to update."""
         updates = []
@@ -280,11 +205,11 @@ class RowImporter:
                 on_row(RowResult(row.line, action, errors, changed, partial(self._label, row)))
         return updates
 
-    def _check_and_write(self, rows: list[_Row], report, on_row) -> None:
+    def _check_and_write(self, rows: list[Row], report, on_row) -> None:
         """Check the chunk while its new records stream into the table (the database inserts
         them meanwhile), then write its changed records; in a savepoint, so that a constraint
         broken by another writer is reported and the remaining rows are still checked."""
-        creates = _unmatched(rows)
+        creates = unmatched(rows)
         stream = RecordStream(self.model, count=creates)
         try:
             with transaction.atomic():
@@ -334,148 +259,11 @@ class RowImporter:
 
     # --- related records by natural key ------------------------------------------------------
 
-    def _resolve(self, ref: Ref, rows: list[_Row]) -> None:
-        """Attach to each row the record its `ref` columns name: one query per lookup field."""
-        fk = self.meta.get_field(ref.field)
-        related = fk.related_model
-        wanted: dict[str, set] = {}
-        picks: list[tuple[_Row, str, str, object]] = []
-        for row in rows:
-            column, lookup, value = self._ref_value(ref, row)
-            if value is None:
-                if fk.null:
-                    row.related[ref.field] = (None, None)
-                else:
-                    row.fail_ref(ref, ref.column_names[0], fk.error_messages["null"])
-                continue
-            if lookup == "uuid":
-                try:
-                    value = uuid.UUID(value)
-                except ValueError:
-                    row.fail_ref(
-                        ref, column, rules_msg.SELECTED_INVALID.format(attribute=attribute(column))
-                    )
-                    continue
-            elif ref.casefold:
-                value = value.lower()
-            wanted.setdefault(lookup, set()).add(value)
-            picks.append((row, column, lookup, value))
-
-        found: dict[tuple, list] = {}
-        scope_path = f"{ref.scope}_id" if ref.scope else None
-        for lookup, values in wanted.items():
-            queryset = related._default_manager.order_by()
-            path = lookup
-            if ref.casefold and lookup != "uuid":
-                queryset = queryset.annotate(_transfer_key=Lower(lookup))
-                path = "_transfer_key"
-            queryset = queryset.filter(InArray(F(path), values))
-            if ref.reads:
-                # The rules read these fields of the related record: load it (only them).
-                loaded = queryset.only(lookup, *ref.reads, *([ref.scope] if ref.scope else []))
-                for record in loaded:
-                    scope = getattr(record, scope_path) if scope_path else None
-                    entry = (record.pk, record)
-                    found.setdefault((lookup, getattr(record, path), scope), []).append(entry)
-            else:
-                paths = ["pk", path, *([scope_path] if scope_path else [])]
-                for pk, value, *scope in queryset.values_list(*paths):
-                    key = (lookup, value, scope[0] if scope else None)
-                    found.setdefault(key, []).append((pk, None))
-
-        for row, column, lookup, value in picks:
-            scope = None
-            if ref.scope:
-                if ref.scope not in row.related:
-                    continue  # the scope itself is missing or invalid and reported already
-                scope = row.related[ref.scope][0]
-            records = found.get((lookup, value, scope), [])
-            if len(records) == 1:
-                row.related[ref.field] = records[0]
-            elif records:
-                row.fail_ref(
-                    ref,
-                    column,
-                    msg.REFERENCE_AMBIGUOUS.format(
-                        model=related._meta.verbose_name, attribute=attribute(column)
-                    ),
-                )
-            else:
-                row.fail_ref(
-                    ref, column, rules_msg.SELECTED_INVALID.format(attribute=attribute(column))
-                )
-
-    def _ref_value(self, ref: Ref, row: _Row) -> tuple[str, str, str | None]:
-        for column, lookup in ref.columns:
-            value = row.cells.get(column, "")
-            if value:
-                return column, lookup, value
-        return ref.column_names[0], ref.columns[0][1], None
-
     # --- the records rows update -----------------------------------------------------------
-
-    def _match(self, rows: list[_Row]) -> None:
-        """Find, with one query per key alternative, the live record each row updates."""
-        by_alternative: dict[tuple[str, ...], list[_Row]] = {}
-        for row in rows:
-            for key_fields in self.spec.keys:
-                key = self._key(row, key_fields)
-                if key is not None:
-                    row.key, row.key_fields = key, key_fields
-                    by_alternative.setdefault(key_fields, []).append(row)
-                    break
-        for key_fields, matched_rows in by_alternative.items():
-            # Locked until the import ends: the rows' changes go on top of the records as read.
-            queryset = self.model._default_manager.order_by().select_for_update(no_key=True)
-            paths = []
-            for name in key_fields:
-                field_ = self.meta.get_field(name)
-                if name in self.spec.casefold:
-                    alias = f"_transfer_{name}"
-                    queryset = queryset.annotate(**{alias: Lower(name)})
-                    paths.append(alias)
-                else:
-                    paths.append(field_.attname)
-            # Filter on the key part with the most distinct values only (the most selective, and
-            # a query simple enough for the planner); the whole key is compared below.
-            distinct = [{row.key[p] for row in matched_rows} for p in range(len(paths))]
-            position = max(range(len(paths)), key=lambda p: len(distinct[p]))
-            path, values = paths[position], distinct[position]
-            condition = Q(InArray(F(path), values - {None}))
-            if None in values:
-                condition |= Q(**{f"{path}__isnull": True})
-            existing: dict[tuple, list] = {}
-            for record in queryset.filter(condition):
-                existing.setdefault(tuple(getattr(record, p) for p in paths), []).append(record)
-            for row in matched_rows:
-                records = existing.get(row.key, [])
-                if len(records) > 1:
-                    row.fail("", msg.RECORD_AMBIGUOUS.format(model=self.meta.verbose_name))
-                elif records:
-                    row.match = records[0]
-
-    def _key(self, row: _Row, key_fields: tuple[str, ...]) -> tuple | None:
-        """The row's value of a key alternative, or None when a text part of it is blank."""
-        values = []
-        for name in key_fields:
-            if name in self.fk_names:
-                if name in row.failed:
-                    return None
-                values.append(row.related.get(name, (None, None))[0])
-                continue
-            raw = row.cells.get(name, "")
-            if not raw:
-                return None
-            try:
-                value = self.meta.get_field(name).to_python(raw)
-            except ValidationError:
-                return None
-            values.append(value.lower() if name in self.spec.casefold else value)
-        return tuple(values)
 
     # --- one row -----------------------------------------------------------------------------
 
-    def _apply(self, row: _Row) -> tuple[models.Model | None, str]:
+    def _apply(self, row: Row) -> tuple[models.Model | None, str]:
         """Put the row's values on its record (new or matched) and validate it."""
         instance = row.match if row.match is not None else self._new_instance()
         adding = row.match is None
@@ -530,7 +318,7 @@ class RowImporter:
         for key_fields, parts in self.key_order.get(row.key_fields, self.key_parts):
             if adding and key_fields in self.drawn_keys and not row.cells.get(key_fields[0]):
                 continue  # a uuid just drawn for a new record: no other row can name it
-            key = _instance_key(instance, parts, invalid)
+            key = instance_key(instance, parts, invalid)
             if key is None:
                 continue
             first = self.seen.setdefault((key_fields, key), row.line)
@@ -600,7 +388,7 @@ class RowImporter:
 
         return tuple(c for c in self.columns if field_of(c) in instance._transfer_changed)
 
-    def _label(self, row: _Row) -> str:
+    def _label(self, row: Row) -> str:
         """The row's record as a registrar names it: by its natural key (the first one filled
         in, a record's uuid only when there is nothing else)."""
         cells = row.cells or {}
@@ -618,28 +406,6 @@ class RowImporter:
         return " / ".join(cells[c] for c in columns if cells.get(c)) or "—"
 
 
-def _instance_key(instance, parts, invalid: set[str]) -> tuple | None:
-    """The instance's value of a key alternative (`RowImporter.key_parts`), or None when a part
-    of it is invalid or a text part is blank (such a key names no record)."""
-    values = []
-    for name, attname, is_relation, casefold in parts:
-        if name in invalid:
-            return None
-        value = getattr(instance, attname)
-        if not is_relation:
-            if value is None or value == "":
-                return None
-            if casefold:
-                value = value.lower()
-        values.append(value)
-    return tuple(values)
-
-
-def _unmatched(rows: list[_Row]) -> int:
-    """How many of the rows would create a record (all of them valid)."""
-    return sum(1 for row in rows if row.cells is not None and row.match is None)
-
-
 def _same(old, new) -> bool:
     # A nullable text field holding "" and a file cell that is empty mean the same thing.
     return old == new or (old in ("", None) and new in ("", None))
@@ -648,23 +414,3 @@ def _same(old, new) -> bool:
 def _chunks(iterator: Iterator, size: int) -> Iterator[list]:
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def check_columns(spec: Spec, header: list[str]) -> list[str]:
-    """What is wrong with a file's header, as messages (empty when it is fine)."""
-    problems = []
-    named = [c for c in header if c]  # an unnamed column is read only if a cell of it has a value
-    repeated = sorted(c for c, n in Counter(named).items() if n > 1)
-    if repeated:
-        problems.append(msg.DUPLICATE_COLUMNS.format(columns=", ".join(repeated)))
-    unknown = [c for c in named if c not in spec.columns]
-    if unknown:
-        problems.append(
-            msg.UNKNOWN_COLUMNS.format(
-                columns=", ".join(unknown), resource=spec.name, expected=", ".join(spec.columns)
-            )
-        )
-    missing = [" or ".join(group) for group in spec.required if not set(group) & set(header)]
-    if missing:
-        problems.append(msg.MISSING_COLUMNS.format(columns="; ".join(missing), resource=spec.name))
-    return problems

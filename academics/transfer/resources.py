@@ -16,15 +16,8 @@ from import_export.results import RowResult as PreviewRow
 
 from academics.history import Actor, acting_as
 from academics.transfer.files import FileProblem, cell_text, row_cells
-from academics.transfer.importer import (
-    CREATE,
-    REJECT,
-    UNCHANGED,
-    UPDATE,
-    RowImporter,
-    RowResult,
-    check_columns,
-)
+from academics.transfer.importer import RowImporter
+from academics.transfer.rows import CREATE, REJECT, UNCHANGED, UPDATE, RowResult, check_columns
 from academics.transfer.specs import SPECS, Spec
 
 # Rows of each kind shown in the preview; the totals count every row.

@@ -10,7 +10,8 @@ from academics.history import Actor, acting_as
 from academics.transfer import messages as msg
 from academics.transfer.exporter import write_export
 from academics.transfer.files import FileProblem, ImportSource, open_source
-from academics.transfer.importer import ImportReport, RowImporter, RowResult, check_columns
+from academics.transfer.importer import RowImporter
+from academics.transfer.rows import ImportReport, RowResult, check_columns
 from academics.transfer.specs import SPECS, Spec
 
 

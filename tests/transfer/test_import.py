@@ -9,7 +9,8 @@ from academics import messages
 from academics.choices import CompletionStatus, CourseStatus
 from academics.models import Course, Enrollment, Institution, Organization, Student
 from academics.transfer import messages as msg
-from academics.transfer.importer import RowError, RowImporter
+from academics.transfer.importer import RowImporter
+from academics.transfer.rows import RowError
 from academics.transfer.services import import_source_open, records_import_file
 from academics.transfer.writer import QueryDuringStream
 from tests.factories import (

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from academics.management.base import TenantCommand
-from academics.transfer.importer import REJECT
 from academics.transfer.progress import Progress
+from academics.transfer.rows import REJECT
 from academics.transfer.services import TransferError, import_source_open, records_import_file
 from academics.transfer.specs import SPECS
 
