@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from academics import messages as msg
+from academics.history import STAFF
 from academics.services import (
     DeletionProtected,
     RecordChanged,
@@ -48,7 +49,8 @@ def last_change(record) -> str:
     entry = record.history.order_by("-history_date").first()
     if entry is None:
         return msg.RECORD_CHANGED_BY.format(who="someone", when="just now")
-    who = entry.actor or entry.history_user or "someone"
+    staff = entry.history_actor_type == STAFF
+    who = (entry.history_actor_name if staff else entry.actor) or entry.history_user or "someone"
     when = timezone.localtime(entry.history_date).strftime("%Y-%m-%d %H:%M:%S")
     return msg.RECORD_CHANGED_BY.format(who=who, when=when)
 

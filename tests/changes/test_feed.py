@@ -240,3 +240,22 @@ def test_another_tenants_changes_are_not_in_the_feed(run, feed_http):
 
     assert pending_in_b >= 1  # tenant B has its own feed
     assert response.json()["data"] == []
+
+
+def test_a_bulk_import_appears_in_the_feed(run, tmp_path):
+    # given a file of 300 students (more than one chunk of COPY)
+    from academics.transfer.services import records_import_file
+
+    path = tmp_path / "students.csv"
+    rows = [f"bulk{n}@example.edu,Bulk {n},2001-01-01" for n in range(300)]
+    path.write_text("email,name,date_of_birth\n" + "\n".join(rows) + "\n")
+    start = run(cursor_now)
+
+    # when it is imported
+    report = run(lambda: records_import_file(resource="students", path=path))
+
+    # then every record it created is in the feed, once, with its data
+    page = run(lambda: changes_page(after=start, limit=1000))
+    assert report.ok and report.counts["create"] == 300
+    assert [c.action for c in page.changes] == ["created"] * 300
+    assert sorted(c.data["email"] for c in page.changes) == sorted(r.split(",")[0] for r in rows)
