@@ -173,3 +173,29 @@ def test_a_resource_left_out_of_the_router_is_found():
     unregistered = dataclasses.replace(unregistered, model=fake)
 
     assert unrouted([*REGISTRY, unregistered]) == ["teachers"]
+
+
+def feed_triggers(tables: list[str]) -> dict[str, set[str]]:
+    """The changes feed's triggers on each table of the active schema."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal "
+            "AND c.relname = ANY(%s)",
+            [tables],
+        )
+        found = {table: set() for table in tables}
+        for table, trigger in cursor.fetchall():
+            found[table].add(trigger.removeprefix(f"{table}_"))
+    return found
+
+
+@pytest.mark.django_db
+def test_every_resource_writes_its_changes_to_the_feed(in_tenant_a):
+    # A new resource's table needs the triggers of migration 0004_changes_feed (docs/design/
+    # changes.md), or its changes would silently miss the feed.
+    tables = [record.model._meta.db_table for record in REGISTRY]
+
+    assert feed_triggers(tables) == {table: {"inserted", "updated", "deleted"} for table in tables}
