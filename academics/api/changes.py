@@ -8,29 +8,14 @@ from rest_framework.views import APIView
 
 from academics.api import messages as api_msg
 from academics.api.fields import timestamp
-from academics.api.lists import ASCII_DIGITS
+from academics.api.lists import int_param
 from academics.api.serializers import SERIALIZERS
-from academics.api.wording import attribute, invalid
+from academics.api.wording import invalid
 from academics.changes import MAX_LIMIT, CursorExpired, CursorUnknown, changes_page
 from academics.errors import json_error
 from academics.records import BY_NAME
 
 DEFAULT_LIMIT = 100
-
-
-def _int_param(params, name, default, errors, minimum, maximum=None) -> int:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    if not ASCII_DIGITS.fullmatch(raw):
-        errors[name] = [api_msg.INTEGER.format(attribute=attribute(name))]
-        return default
-    value = int(raw)
-    if value < minimum:
-        errors[name] = [api_msg.MIN_NUMBER.format(attribute=attribute(name), min=minimum)]
-    elif maximum is not None and value > maximum:
-        errors[name] = [api_msg.MAX_NUMBER.format(attribute=attribute(name), max=maximum)]
-    return value
 
 
 def record_data(changes) -> dict[int, dict | None]:
@@ -69,8 +54,8 @@ class ChangesView(APIView):
     def get(self, request):
         params = request.query_params
         errors: dict[str, list[str]] = {}
-        after = _int_param(params, "after", None, errors, minimum=0)
-        limit = _int_param(params, "limit", DEFAULT_LIMIT, errors, minimum=1, maximum=MAX_LIMIT)
+        after = int_param(params, "after", None, errors, minimum=0)
+        limit = int_param(params, "limit", DEFAULT_LIMIT, errors, maximum=MAX_LIMIT)
         resources = None
         if "resources" in params:
             resources = [name.strip() for name in params["resources"].split(",")]

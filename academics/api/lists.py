@@ -68,7 +68,9 @@ class ContractFilterBackend:
         return [sign + column, sign + "uuid"]
 
 
-def _positive_int(params, name, default, errors, maximum=None) -> int:
+def int_param(params, name, default, errors, *, minimum=1, maximum=None) -> int:
+    """Query parameter `name` as a whole number in [minimum, maximum]; `default` when absent.
+    A problem goes into `errors` under the parameter's name."""
     raw = params.get(name)
     if raw is None:
         return default
@@ -77,8 +79,8 @@ def _positive_int(params, name, default, errors, maximum=None) -> int:
         errors[name] = [api_msg.INTEGER.format(attribute=attribute(name))]
         return default
     value = int(raw)
-    if value < 1:
-        errors[name] = [api_msg.MIN_NUMBER.format(attribute=attribute(name), min=1)]
+    if value < minimum:
+        errors[name] = [api_msg.MIN_NUMBER.format(attribute=attribute(name), min=minimum)]
     elif maximum is not None and value > maximum:
         errors[name] = [api_msg.MAX_NUMBER.format(attribute=attribute(name), max=maximum)]
     return value
@@ -94,8 +96,8 @@ class PagePagination(BasePagination):
     def check_parameters(self, request) -> None:
         """`page` and `per_page` of the request; a 422 naming each bad one."""
         errors: dict[str, list[str]] = {}
-        self.page = _positive_int(request.query_params, "page", 1, errors, maximum=MAX_PAGE)
-        self.per_page = _positive_int(
+        self.page = int_param(request.query_params, "page", 1, errors, maximum=MAX_PAGE)
+        self.per_page = int_param(
             request.query_params, "per_page", DEFAULT_PER_PAGE, errors, maximum=MAX_PER_PAGE
         )
         if errors:

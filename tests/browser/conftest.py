@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection, connections
 from django.test import override_settings
-from django.test.testcases import LiveServerThread
 from django_tenants.utils import tenant_context
 
 from academics.roles import REGISTRAR, VIEWER, staff_user_save
 from academics.tenancy.models import Tenant
 from tests.conftest import TENANT_A
 from tests.factories import EnrollmentFactory, InstitutionFactory, StudentFactory
+from tests.live import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -82,21 +81,10 @@ def live_tenant(django_db_setup, django_db_blocker):
                 cohort__course__name="Other Course",
             )
         connection.set_schema_to_public()
-        # Server threads close their database connection after each request, so none is left
-        # open (keep-alive sockets) when the test database is dropped.
-        max_age = connection.settings_dict["CONN_MAX_AGE"]
-        connection.settings_dict["CONN_MAX_AGE"] = 0
-        server = LiveServerThread("127.0.0.1", StaticFilesHandler)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
         try:
-            if server.error:
-                raise server.error
-            yield LiveTenant(url=f"http://{TENANT_A}.localhost:{server.port}", tenant=tenant)
+            with live_server() as port:
+                yield LiveTenant(url=f"http://{TENANT_A}.localhost:{port}", tenant=tenant)
         finally:
-            server.terminate()
-            connection.settings_dict["CONN_MAX_AGE"] = max_age
             _truncate(tenant.schema_name, empty)
             connection.set_schema_to_public()
             if previous is None:

@@ -13,10 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.test.testcases import LiveServerThread
 
 from academics.api.serializers import SERIALIZERS
 from academics.models import Student
@@ -32,6 +30,7 @@ from academics.tenancy.clients import api_client_create
 from academics.tenancy.models import ApiClient
 from tests.changes.conftest import finish, in_thread
 from tests.factories import CohortFactory, CourseFactory, EnrollmentFactory, StudentFactory
+from tests.live import live_server
 
 pytestmark = pytest.mark.django_db
 SYNC_DOC = Path(__file__).resolve().parents[2] / "docs" / "sync.md"
@@ -48,19 +47,8 @@ def consumer_script(tmp_path) -> Path:
 
 @pytest.fixture
 def live_server_url(feed_tenant):
-    max_age = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 0
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    try:
-        if server.error:
-            raise server.error
-        yield f"http://127.0.0.1:{server.port}/api"
-    finally:
-        server.terminate()
-        connection.settings_dict["CONN_MAX_AGE"] = max_age
+    with live_server() as port:
+        yield f"http://127.0.0.1:{port}/api"
 
 
 @pytest.fixture
