@@ -6,6 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test serve serve-proxy lint format openapi fuzz
 
+# SECRET_KEY from the environment, else from .data/secret_key (made once). API client secrets are
+# keyed by it (docs/commands.md), so `make run` and `make serve` share it: the demo client works
+# under both.
+WITH_SECRET_KEY = mkdir -p .data && \
+	{ test -s .data/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .data/secret_key; } && \
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}" &&
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -14,17 +21,15 @@ $(STAMP): pyproject.toml
 
 ## Start the development server with the embedded database and a demo tenant.
 run: $(STAMP)
-	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0
-	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(WITH_SECRET_KEY) \
+	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0 && \
+	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0 && \
+	$(BIN)/python manage.py seed_demo && \
+	exec $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Serve the app as in production: gunicorn, DEBUG off, static files by whitenoise.
-## SECRET_KEY comes from the environment, else from .data/secret_key (made once).
 serve: $(STAMP)
-	@mkdir -p .data
-	@test -s .data/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .data/secret_key
-	export DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}"; \
+	$(WITH_SECRET_KEY) export DEBUG=false && \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0 && \
 	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0 && \
@@ -34,9 +39,7 @@ serve: $(STAMP)
 ## nginx on BIND (127.0.0.1:8000), gunicorn on UPSTREAM (127.0.0.1:8001). Slow clients wait in
 ## nginx, not in a gunicorn worker; use this in production.
 serve-proxy: $(STAMP)
-	@mkdir -p .data
-	@test -s .data/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .data/secret_key
-	export DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}"; \
+	$(WITH_SECRET_KEY) export DEBUG=false && \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py migrate_schemas --shared --verbosity 0 && \
 	$(BIN)/python manage.py migrate_schemas --tenant --executor multiprocessing --verbosity 0 && \

@@ -58,3 +58,22 @@ def test_seed_demo_api_client_gets_a_token_every_run(client, db):
         },
     )
     assert response.status_code == 200
+
+
+def test_a_demo_seeded_under_another_secret_key_gets_a_working_client_again(client, db, settings):
+    # given a demo seeded while another SECRET_KEY was in force (client secrets are keyed by it)
+    settings.SECRET_KEY = "the key of an earlier `make run`"
+    seed()
+    settings.SECRET_KEY = "the key `make serve` runs with"
+    credentials = {
+        "grant_type": "client_credentials",
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+    }
+    assert client.post("/api/oauth/token", credentials).status_code == 401
+
+    # when the demo is seeded again under the current key
+    seed()
+
+    # then the well-known demo credentials work again
+    assert client.post("/api/oauth/token", credentials).status_code == 200
