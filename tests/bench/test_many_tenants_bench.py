@@ -18,6 +18,7 @@ def test_many_tenants_bench_prints_every_figure_and_cleans_up(tenant_a):
         "(b) migrate, nothing to do",
         "the same with --skip-checks",
         "(b) migrate, one new migration",
+        "(b) migrate_tenants (replay)",
         "(c) worker RSS growth",
     ):
         assert figure in result.stdout, result.stdout

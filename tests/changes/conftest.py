@@ -6,46 +6,17 @@ Committed work runs in threads, each with its own database connection (`run`), o
 transaction pytest-django opens on the main connection. That transaction must write nothing: a
 transaction holding an id holds the feed back until it ends — which is the guarantee itself."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
-from django_tenants.utils import tenant_context
+from django.db import connection
 from rest_framework.test import APIClient
 
 from academics.tenancy.clients import api_client_create
 from academics.tenancy.models import ApiClient, Tenant
 from academics.tenancy.services import tenant_provision
+from tests.committed import finish, in_thread
 from tests.conftest import issue_token
 
 FEED_TENANT = "tenant-feed"
-
-
-def in_thread(tenant, work):
-    """Start `work()` in a thread with its own connection on `tenant`'s schema; returns the
-    thread and a dict that gets `value` or `error`."""
-    outcome = {}
-
-    def target():
-        try:
-            with tenant_context(tenant):
-                outcome["value"] = work()
-        except BaseException as error:  # handed to the test
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    return thread, outcome
-
-
-def finish(thread, outcome, timeout=30):
-    thread.join(timeout)
-    assert not thread.is_alive(), "the thread did not finish"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 @pytest.fixture(scope="module")

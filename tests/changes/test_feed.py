@@ -14,7 +14,7 @@ from academics.changes import CursorExpired, changes_head, changes_page, changes
 from academics.models import Student
 from academics.services import record_restore, record_save, record_soft_delete
 from academics.tenancy.models import Tenant
-from tests.changes.conftest import finish, in_thread
+from tests.committed import finish, in_thread
 from tests.conftest import TENANT_B
 from tests.factories import EnrollmentFactory, InstitutionFactory, StudentFactory
 

@@ -28,7 +28,7 @@ from academics.services import (
 )
 from academics.tenancy.clients import api_client_create
 from academics.tenancy.models import ApiClient
-from tests.changes.conftest import finish, in_thread
+from tests.committed import finish, in_thread
 from tests.factories import CohortFactory, CourseFactory, EnrollmentFactory, StudentFactory
 from tests.live import live_server
 

@@ -1,0 +1,200 @@
+"""Migrating thousands of tenant schemas quickly: compute a migration's SQL once, replay it in
+every schema (docs/operations.md).
+
+Django's `migrate` plans, renders model states and introspects for every schema, which costs
+about 0.4 s a schema however small the change. Every tenant schema is a copy of the template
+schema (`services.TEMPLATE_SCHEMA`) at the same migration, so the SQL a migration runs is the
+same in each: it is collected once from the template (`MigrationExecutor.collect_sql`), then
+each schema runs it in one transaction of its own — the statements, its `django_migrations`
+rows and its staff roles — checked against the template's catalog before it commits. A schema is
+never half-migrated, a run that stops is resumed by running it again (migrated schemas are
+skipped), and migrations that run Python code (`RunPython`) go through Django's own `migrate`.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from django.db import connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.operations import RunPython
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, get_tenant_model
+
+# What a schema's structure is, for comparing it with the template's: tables, columns with their
+# types, nullability and defaults, indexes, constraints and triggers, names unqualified.
+CATALOG = """
+    SELECT 'c', c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod)
+           || ':' || a.attnotnull || ':'
+           || replace(coalesce(pg_get_expr(d.adbin, d.adrelid), ''), %(schema)s || '.', '')
+    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+         AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+    WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind IN ('r', 'p')
+    UNION ALL
+    SELECT 'i', replace(indexdef, %(schema)s || '.', '')
+    FROM pg_indexes WHERE schemaname = %(schema)s
+    UNION ALL
+    SELECT 'k', conname || ':' || replace(pg_get_constraintdef(oid), %(schema)s || '.', '')
+    FROM pg_constraint WHERE connamespace = %(schema)s::regnamespace
+    UNION ALL
+    SELECT 't', c.relname || ':' || t.tgname
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE c.relnamespace = %(schema)s::regnamespace AND NOT t.tgisinternal
+"""
+
+
+class ReplayError(Exception):
+    pass
+
+
+@dataclass
+class ReplayPlan:
+    """The template's pending migrations, with the SQL each runs."""
+
+    migrations: list[tuple[str, str]]  # (app, name), in order
+    statements: list[str]
+    python: list[tuple[str, str]] = field(default_factory=list)  # those that run Python
+
+    @property
+    def replayable(self) -> bool:
+        return bool(self.migrations) and not self.python
+
+
+@dataclass
+class ReplayReport:
+    migrated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def plan_for(schema: str) -> ReplayPlan:
+    """The migrations `schema` lacks and their SQL, collected (not run) in that schema."""
+    connection.set_schema(schema, include_public=True)
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if any(backwards for _migration, backwards in plan):
+            raise ReplayError(f"{schema} is ahead of the code: nothing is replayed backwards.")
+        python = [
+            (m.app_label, m.name)
+            for m, _ in plan
+            if any(isinstance(op, RunPython) for op in m.operations)
+        ]
+        statements = [] if python else executor.loader.collect_sql(plan)
+        return ReplayPlan([(m.app_label, m.name) for m, _ in plan], statements, python)
+    finally:
+        connection.set_schema_to_public()
+
+
+def catalog_fingerprint(schema: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(CATALOG, {"schema": schema})
+        rows = sorted(f"{kind}:{text}" for kind, text in cursor.fetchall())
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def _applied(schema: str) -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
+        return set(cursor.fetchall())
+
+
+def replay_into(schema: str, plan: ReplayPlan, fingerprint: str) -> bool:
+    """Run the plan's SQL in `schema`, in one transaction; False when it had it already."""
+    from academics.roles import ensure_roles
+
+    applied = _applied(schema)
+    missing = [key for key in plan.migrations if key not in applied]
+    if not missing:
+        return False
+    if missing != plan.migrations:
+        raise ReplayError(f"{schema} is not at the template's migration; use migrate_schemas.")
+    connection.set_schema(schema, include_public=True)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for statement in plan.statements:
+                    if not statement.lstrip().startswith("--"):
+                        cursor.execute(statement)
+                now = timezone.now()
+                cursor.executemany(
+                    "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
+                    [(app, name, now) for app, name in plan.migrations],
+                )
+            ensure_roles()  # what `migrate` does after it, for the admin's roles
+            if catalog_fingerprint(schema) != fingerprint:
+                raise ReplayError(f"{schema} differs from the template after the replay.")
+    finally:
+        connection.set_schema_to_public()
+    return True
+
+
+def lagging(schemas: list[str], reference: str, chunk: int = 500) -> list[str]:
+    """The schemas that have applied fewer migrations than `reference`: one query per `chunk`
+    schemas, so that finding nothing to do in 10,000 schemas takes a moment."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{reference}".django_migrations')
+        expected = cursor.fetchone()[0]
+        behind = []
+        for start in range(0, len(schemas), chunk):
+            part = schemas[start : start + chunk]
+            cursor.execute(
+                " UNION ALL ".join(
+                    f'SELECT %s, count(*) FROM "{schema}".django_migrations' for schema in part
+                ),
+                part,
+            )
+            behind += [schema for schema, count in cursor.fetchall() if count < expected]
+    return behind
+
+
+def tenant_schemas() -> list[str]:
+    from academics.tenancy.services import TEMPLATE_SCHEMA
+
+    public = get_public_schema_name()
+    return list(
+        get_tenant_model()
+        .objects.exclude(schema_name__in=[public, TEMPLATE_SCHEMA])
+        .order_by("pk")
+        .values_list("schema_name", flat=True)
+    )
+
+
+def replay(
+    schemas: list[str],
+    plan: ReplayPlan,
+    fingerprint: str,
+    *,
+    workers: int = 4,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> ReplayReport:
+    """Replay `plan` into every schema, `workers` at a time (one connection each)."""
+    report = ReplayReport()
+    started = time.monotonic()
+
+    def one(schema: str) -> tuple[str, bool | str]:
+        try:
+            return schema, replay_into(schema, plan, fingerprint)
+        except Exception as error:  # reported per schema; the others go on
+            return schema, f"{type(error).__name__}: {error}"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(one, schema) for schema in schemas]
+        for done, future in enumerate(as_completed(futures), start=1):
+            schema, outcome = future.result()
+            if outcome is True:
+                report.migrated.append(schema)
+            elif outcome is False:
+                report.skipped.append(schema)
+            else:
+                report.failed[schema] = outcome
+            if progress is not None:
+                progress(done, len(schemas), time.monotonic() - started)
+    report.seconds = time.monotonic() - started
+    return report

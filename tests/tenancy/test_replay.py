@@ -1,0 +1,93 @@
+"""`migrate_tenants` (academics/tenancy/replay.py): a migration's SQL collected once, replayed in
+each tenant schema in a transaction of its own, checked against the template's catalog."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from academics.tenancy.models import Tenant
+from academics.tenancy.replay import (
+    ReplayPlan,
+    catalog_fingerprint,
+    lagging,
+    plan_for,
+    replay,
+)
+from academics.tenancy.services import TEMPLATE_SCHEMA, tenant_provision
+from tests.committed import committed
+
+# The test database is made only for sessions holding a django_db test; the work itself is
+# committed on connections of its own (tests/committed.py).
+pytestmark = pytest.mark.django_db
+LAST = ("academics", "0005_history_actor")
+BEFORE_LAST = "0004_changes_feed"
+
+
+@pytest.fixture(scope="module")
+def lagging_tenant(django_db_setup, django_db_blocker):
+    """A tenant whose schema is one migration behind the template's."""
+    with django_db_blocker.unblock():
+        tenant = tenant_provision(identifier="tenant-replay", name="Replay College").tenant
+        connection.set_schema_to_public()
+    schema = tenant.schema_name
+
+    def unapply_last():
+        call_command("migrate_schemas", "academics", BEFORE_LAST, schema_name=schema, verbosity=0)
+
+    with django_db_blocker.unblock():
+        committed(unapply_last)
+    yield tenant
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        Tenant.objects.filter(pk=tenant.pk).delete()
+
+
+def applied(schema: str) -> set:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
+        return set(cursor.fetchall())
+
+
+def test_the_plan_is_the_missing_migration_as_sql(lagging_tenant):
+    plan = committed(lambda: plan_for(lagging_tenant.schema_name))
+
+    assert plan.migrations == [LAST]
+    assert plan.replayable
+    assert any("history_actor_type" in statement for statement in plan.statements)
+
+
+def test_a_failing_replay_leaves_the_schema_as_it_was(lagging_tenant):
+    schema = lagging_tenant.schema_name
+    good = committed(lambda: plan_for(schema))
+    before = committed(lambda: catalog_fingerprint(schema))
+    target = committed(lambda: catalog_fingerprint(TEMPLATE_SCHEMA))
+    # the plan's statements, then one that fails
+    broken = ReplayPlan(good.migrations, [*good.statements, "SELECT * FROM no_such_table"])
+
+    report = committed(lambda: replay([schema], broken, target, workers=1))
+
+    assert list(report.failed) == [schema]
+    assert committed(lambda: catalog_fingerprint(schema)) == before
+    assert LAST not in committed(lambda: applied(schema))
+
+
+def test_migrate_tenants_replays_into_the_lagging_schema_only_and_resumes(lagging_tenant):
+    schema = lagging_tenant.schema_name
+    assert committed(lambda: lagging([schema, "tenant_template"], TEMPLATE_SCHEMA)) == [schema]
+
+    out = io.StringIO()
+    committed(lambda: call_command("migrate_tenants", "--workers", "2", stdout=out))
+
+    assert "Migrated 1 schemas" in out.getvalue()
+    assert LAST in committed(lambda: applied(schema))
+    assert committed(lambda: catalog_fingerprint(schema)) == committed(
+        lambda: catalog_fingerprint(TEMPLATE_SCHEMA)
+    )
+    # and a second run finds nothing to do
+    again = io.StringIO()
+    committed(lambda: call_command("migrate_tenants", stdout=again))
+    assert "tenant schemas are migrated" in again.getvalue()
