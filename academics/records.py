@@ -137,6 +137,7 @@ REGISTRY: tuple[RecordType, ...] = (
         sort=("code", "start_date", "end_date", "created_at"),
         search=("code",),
         keys=(("uuid",), ("code",)),
+        dates_as_timestamps=("start_date", "end_date"),
     ),
     RecordType(
         name="students",

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from academics.api.authentication import TokenOwnerAuthentication
 from academics.api.throttling import TokenRateThrottle
 from academics.errors import json_error
 
@@ -59,13 +60,16 @@ class TokenView(APIView):
                 "token_type": "Bearer",
                 "expires_in": answer["expires_in"],
                 "access_token": answer["access_token"],
+                "scope": answer["scope"],
             },
             headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
         )
 
 
 class MeView(APIView):
-    """Who the token belongs to, and the tenant to name in X-Tenant."""
+    """Who the token belongs to, and the tenant to name in X-Tenant (which it does not need)."""
+
+    authentication_classes = [TokenOwnerAuthentication]
 
     def get(self, request):
         client = request.user

@@ -31,7 +31,16 @@ from rest_framework.settings import api_settings
 
 from academics.api import messages as api_msg
 from academics.api.fields import Choice as ChoiceField
-from academics.api.fields import EmailField, TextField, UrlField, timestamp
+from academics.api.fields import (
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    TextField,
+    UrlField,
+    UuidField,
+    timestamp,
+)
 from academics.api.history import HistoryFormat, history_action, history_actor
 from academics.api.idempotency import idempotent
 from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
@@ -61,6 +70,13 @@ class RecordSerializer(serializers.ModelSerializer):
         models.TextField: TextField,
         models.EmailField: EmailField,
         models.URLField: UrlField,
+        models.UUIDField: UuidField,
+        models.DateField: DateField,
+        models.IntegerField: IntegerField,
+        models.PositiveIntegerField: IntegerField,
+        models.PositiveSmallIntegerField: IntegerField,
+        models.SmallIntegerField: IntegerField,
+        models.DecimalField: DecimalField,
     }
     serializer_choice_field = ChoiceField
 

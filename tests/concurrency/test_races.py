@@ -13,6 +13,7 @@ from academics.api import messages as api_msg
 from academics.api.idempotency import _try_lock
 from academics.choices import CompletionStatus
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
+from academics.records import record_type
 from academics.services import record_save
 from academics.tenancy.clients import api_client_for_token
 from tests.factories import (
@@ -149,7 +150,8 @@ RACES = {
 def _live_dependants(model, pk) -> int:
     record = model.all_objects.get(pk=pk)
     return sum(
-        getattr(record, name).filter(deleted_at__isnull=True).count() for name in model.protected_by
+        getattr(record, rel.get_accessor_name()).filter(deleted_at__isnull=True).count()
+        for rel in record_type(model).protected_by
     )
 
 
