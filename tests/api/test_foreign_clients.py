@@ -5,9 +5,9 @@ import pytest
 
 from academics import messages as msg
 from academics.api import messages as api_msg
-from academics.models import Cohort, Enrollment, Institution
+from academics.models import Cohort, Enrollment, Institution, Student
 from tests.api.helpers import assert_invalid
-from tests.factories import CourseFactory, StudentFactory
+from tests.factories import CohortFactory, CourseFactory, StudentFactory
 
 pytestmark = pytest.mark.usefixtures("in_tenant_a")
 
@@ -128,3 +128,92 @@ def test_an_integer_field_takes_plain_digits(api_client, hours):
         format="json",
     )
     assert_invalid(response, "workload_hours", api_msg.INTEGER.format(attribute="workload hours"))
+
+
+# --- Every problem at once (contract §8) -------------------------------------------------------
+
+
+def test_a_422_lists_type_errors_and_model_rules_together(api_client):
+    # given a malformed email, a missing name and a future date of birth
+    body = {"email": "not-an-email", "date_of_birth": "2999-01-01"}
+
+    # when
+    response = api_client.post("/api/students", body, format="json")
+
+    # then
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "name": [api_msg.REQUIRED.format(attribute="name")],
+        "email": [api_msg.EMAIL.format(attribute="email")],
+        "date_of_birth": [msg.BIRTH_DATE_IN_FUTURE],
+    }
+    assert not Student.objects.exists()
+
+
+def test_a_422_lists_uniqueness_and_cross_record_rules_with_type_errors(api_client):
+    # given a taken code, dates out of order, and a malformed modality
+    taken = CohortFactory(code="TAKEN")
+    body = {
+        "course_uuid": str(taken.course.uuid),
+        "code": "TAKEN",
+        "start_date": "2024-03-01",
+        "end_date": "2024-02-01",
+        "modality": "online",
+    }
+
+    # when
+    response = api_client.post("/api/cohorts", body, format="json")
+
+    # then
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "modality": [api_msg.SELECTED_INVALID.format(attribute="modality")],
+        "code": [msg.COHORT_CODE_TAKEN],
+        "end_date": [msg.COHORT_DATES_ORDER],
+    }
+    assert Cohort.objects.count() == 1
+
+
+def test_a_patch_422_checks_rules_against_the_stored_record(api_client):
+    # given a cohort from 2024-02-01
+    cohort = CohortFactory(start_date="2024-02-01", end_date=None)
+
+    # when the end date is before the stored start, and the modality is malformed
+    response = api_client.patch(
+        f"/api/cohorts/{cohort.uuid}",
+        {"end_date": "2024-01-01", "modality": "online"},
+        format="json",
+    )
+
+    # then
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"modality", "end_date"}
+    cohort.refresh_from_db()
+    assert cohort.end_date is None
+
+
+def test_a_bad_page_size_is_named_next_to_a_bad_filter(api_client):
+    response = api_client.get("/api/courses?per_page=101&where[code]=&page=x")
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"per_page", "where[code]", "page"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "where[code]=",
+        "where[institution_uuid]=",
+        "where[status]=",
+        "where[status][]=x",
+        "where[]=x",
+        "page=",
+        "per_page=",
+        "page=+5",
+        "page=1_0",
+        "page=\uff15",
+    ],
+)
+def test_empty_or_malformed_list_parameters_are_refused(api_client, query):
+    response = api_client.get(f"/api/courses?{query}")
+    assert response.status_code == 422
+    assert len(response.json()["errors"]) == 1
