@@ -11,7 +11,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from academics.api.authentication import TokenOwnerAuthentication
 from academics.api.throttling import TokenRateThrottle
 from academics.errors import json_error
 
@@ -69,7 +68,7 @@ class TokenView(APIView):
 class MeView(APIView):
     """Who the token belongs to, and the tenant to name in X-Tenant (which it does not need)."""
 
-    authentication_classes = [TokenOwnerAuthentication]
+    tenant_from_token = True  # see TenantBearerAuthentication.tenant_matches
 
     def get(self, request):
         client = request.user

@@ -24,22 +24,20 @@ class TenantBearerAuthentication(BaseAuthentication):
             raise AuthenticationFailed(MSG_UNAUTHENTICATED)
         grant = api_token_grant(parts[1].decode("latin-1"))
         tenant = getattr(request._request, "tenant", None)
-        if grant is None or not self.tenant_matches(grant.client, tenant):
+        if grant is None or not self.tenant_matches(grant.client, tenant, request):
             raise AuthenticationFailed(MSG_UNAUTHENTICATED)
         # `request.auth`: the token's grant, whose scopes `HasClientScope` checks.
         return grant.client, grant
 
-    def tenant_matches(self, client, tenant) -> bool:
-        return tenant is not None and client.tenant_id == tenant.pk
+    @staticmethod
+    def tenant_matches(client, tenant, request) -> bool:
+        """The request's tenant is the token's; a view that says `tenant_from_token` (`GET
+        /auth/me`, which tells a client its tenant) also takes a request that names none."""
+        if tenant is None:
+            view = (request.parser_context or {}).get("view")
+            return getattr(view, "tenant_from_token", False)
+        return client.tenant_id == tenant.pk
 
     def authenticate_header(self, request):
         # Makes DRF answer 401 (not 403) when no credentials were sent.
         return 'Bearer realm="api"'
-
-
-class TokenOwnerAuthentication(TenantBearerAuthentication):
-    """For `GET /auth/me`, which tells a client its tenant: the token names it, so `X-Tenant`
-    may be left out; when sent, it must be the token's tenant."""
-
-    def tenant_matches(self, client, tenant) -> bool:
-        return tenant is None or client.tenant_id == tenant.pk

@@ -363,7 +363,7 @@ def test_auth_me_with_another_tenant_header_is_unauthenticated(client, credentia
     assert response.json() == UNAUTHENTICATED
 
 
-def test_auth_me_without_a_token_is_unauthenticated(client):
+def test_auth_me_without_a_token_is_unauthenticated(client, db):
     response = client.get("/api/auth/me")
     assert response.status_code == 401
     assert response.json() == UNAUTHENTICATED
@@ -376,5 +376,5 @@ def test_the_token_endpoint_takes_a_trailing_slash(client, credentials):
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/openapi.json/", "/api/openapi.yaml/"])
-def test_the_docs_take_a_trailing_slash(client, path):
+def test_the_docs_take_a_trailing_slash(client, db, path):
     assert client.get(path).status_code == 200
