@@ -298,3 +298,12 @@ def test_the_batch_destroy_422_example_names_its_own_field(schema):
     operation = schema["paths"]["/api/courses/batch/destroy"]["delete"]
     examples = operation["responses"]["422"]["content"]["application/json"]["examples"]
     assert [set(e["value"]["errors"]) for e in examples.values()] == [{"uuids"}]
+
+
+def test_docs_list_each_resource_s_required_fields(schema):
+    docs = (COMMITTED.parent / "api.md").read_text().split("| path | required |")[1]
+    for name, record in RESOURCES.items():
+        component = schema["components"]["schemas"][f"{record.model.__name__}Request"]
+        row = re.search(rf"^\| `/{name}` \| `([a-z_, ]+)` \|$", docs, re.MULTILINE)
+        assert row is not None, name
+        assert set(row.group(1).split(", ")) == set(component["required"]), name
