@@ -37,6 +37,8 @@ class RecordType:
     - `keys`: alternatives of model fields a file row finds the record it updates by;
     - `casefold`: fields compared case-insensitively (keys, filters, file names);
     - `dates_as_timestamps`: date fields the API shows as midnight-UTC timestamps;
+    - `bounds`: number fields' (minimum, maximum) that a check constraint enforces, for the
+      schema (the constraint itself is the rule);
     - `clean_reads`: relation -> fields of the related record that the model's `clean()` reads
       (the importer loads those; other related records are attached by id).
     """
@@ -52,6 +54,7 @@ class RecordType:
     named_within: str | None = None
     casefold: frozenset[str] = frozenset()
     dates_as_timestamps: tuple[str, ...] = ()
+    bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
     clean_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __str__(self):
@@ -137,6 +140,7 @@ REGISTRY: tuple[RecordType, ...] = (
         sort=("code", "start_date", "end_date", "created_at"),
         search=("code",),
         keys=(("uuid",), ("code",)),
+        dates_as_timestamps=("start_date", "end_date"),
     ),
     RecordType(
         name="students",
@@ -160,6 +164,7 @@ REGISTRY: tuple[RecordType, ...] = (
         search=("student__name", "student__email", "course__name", "course__code"),
         keys=(("uuid",), ("student", "course", "cohort")),
         dates_as_timestamps=("enrolled_at", "completed_at"),
+        bounds={"grade": (0, 10)},
         clean_reads={"course": ("status",), "cohort": ("course",)},
     ),
 )

@@ -133,6 +133,13 @@ def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> 
     return record
 
 
+def record_check(*, record: RecordModel, exclude: set[str]) -> None:
+    """Validate `record` against the model rules but those of the `exclude`d fields (whose
+    value was refused before it reached the record); raises ValidationError, writes nothing.
+    Lets a caller report the rules' errors together with its own (docs/api.md, Errors)."""
+    record.full_clean(exclude=exclude)
+
+
 def record_lock_unchanged(*, record: RecordModel, expected_revision: Revisions) -> None:
     """Lock `record`'s row for the rest of the transaction, as its write will; raises
     RecordChanged when its revision is not `expected_revision` (it was changed since)."""

@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 
 from academics.admin import platform_site
-from academics.api.auth_views import TokenView
+from academics.api.auth_views import MeView, TokenView
 from academics.api.openapi import docs_urls
 from academics.api.transport import (
     api_not_found,
@@ -24,14 +24,14 @@ def health(request):
 
 urlpatterns = [
     path("health", health, name="health"),
-    path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
+    re_path(r"^api/oauth/token/?$", TokenView.as_view(), name="oauth-token"),
+    # The token names its tenant: no X-Tenant needed (docs/api.md, Authentication).
+    re_path(r"^api/auth/me/?$", MeView.as_view(), name="auth-me"),
     *docs_urls(),
     path("admin/", platform_site.urls),
-    # Keep last. Resource paths (and auth/me) exist only in a tenant: without X-Tenant, say
+    # Keep last. Resource paths exist only in a tenant: without X-Tenant, say
     # that it is missing; any other /api path is a JSON 404 (`[\s\S]`: newlines included).
-    re_path(
-        rf"^api/({'|'.join([*RESOURCES, 'auth/me', 'changes'])})(/[\s\S]*)?$", api_tenant_required
-    ),
+    re_path(rf"^api/({'|'.join([*RESOURCES, 'changes'])})(/[\s\S]*)?$", api_tenant_required),
     re_path(r"^api(/[\s\S]*)?$", api_not_found),
 ]
 

@@ -11,8 +11,8 @@ from config.urls_public import health
 
 urlpatterns = [
     path("health", health, name="health"),
-    path("api/oauth/token", TokenView.as_view(), name="oauth-token"),
-    path("api/auth/me", MeView.as_view(), name="auth-me"),
+    re_path(r"^api/oauth/token/?$", TokenView.as_view(), name="oauth-token"),
+    re_path(r"^api/auth/me/?$", MeView.as_view(), name="auth-me"),
     re_path(r"^api/changes/?$", ChangesView.as_view(), name="changes"),
     *docs_urls(),
     path("api/", include("academics.api.urls")),

@@ -59,13 +59,16 @@ class TokenView(APIView):
                 "token_type": "Bearer",
                 "expires_in": answer["expires_in"],
                 "access_token": answer["access_token"],
+                "scope": answer["scope"],
             },
             headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
         )
 
 
 class MeView(APIView):
-    """Who the token belongs to, and the tenant to name in X-Tenant."""
+    """Who the token belongs to, and the tenant to name in X-Tenant (which it does not need)."""
+
+    tenant_from_token = True  # see TenantBearerAuthentication.tenant_matches
 
     def get(self, request):
         client = request.user

@@ -4,7 +4,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from academics.errors import MSG_UNAUTHENTICATED
-from academics.tenancy.clients import api_client_for_token
+from academics.tenancy.clients import api_token_grant
 
 
 class TenantBearerAuthentication(BaseAuthentication):
@@ -22,11 +22,21 @@ class TenantBearerAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise AuthenticationFailed(MSG_UNAUTHENTICATED)
-        client = api_client_for_token(parts[1].decode("latin-1"))
+        grant = api_token_grant(parts[1].decode("latin-1"))
         tenant = getattr(request._request, "tenant", None)
-        if client is None or tenant is None or client.tenant_id != tenant.pk:
+        if grant is None or not self.tenant_matches(grant.client, tenant, request):
             raise AuthenticationFailed(MSG_UNAUTHENTICATED)
-        return client, parts[1]
+        # `request.auth`: the token's grant, whose scopes `HasClientScope` checks.
+        return grant.client, grant
+
+    @staticmethod
+    def tenant_matches(client, tenant, request) -> bool:
+        """The request's tenant is the token's; a view that says `tenant_from_token` (`GET
+        /auth/me`, which tells a client its tenant) also takes a request that names none."""
+        if tenant is None:
+            view = (request.parser_context or {}).get("view")
+            return getattr(view, "tenant_from_token", False)
+        return client.tenant_id == tenant.pk
 
     def authenticate_header(self, request):
         # Makes DRF answer 401 (not 403) when no credentials were sent.

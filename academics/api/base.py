@@ -17,6 +17,7 @@ entry. Everything they share lives here and beside it:
   (`idempotency.py`).
 """
 
+import copy
 import uuid
 from dataclasses import dataclass
 
@@ -26,12 +27,22 @@ from django.db import models
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.fields import SkipField
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from academics.api import messages as api_msg
 from academics.api.fields import Choice as ChoiceField
-from academics.api.fields import EmailField, TextField, UrlField, timestamp
+from academics.api.fields import (
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    TextField,
+    UrlField,
+    UuidField,
+    timestamp,
+)
 from academics.api.history import HistoryFormat, history_action, history_actor
 from academics.api.idempotency import idempotent
 from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
@@ -40,7 +51,7 @@ from academics.api.reads import ReadPlan
 from academics.api.wording import invalid, message_for, model_field_of, serializer_errors
 from academics.history import Actor, acting_as
 from academics.records import RecordType
-from academics.services import RecordGone, record_save, records_soft_delete
+from academics.services import RecordGone, record_check, record_save, records_soft_delete
 
 MAX_BATCH = 1000
 
@@ -61,6 +72,13 @@ class RecordSerializer(serializers.ModelSerializer):
         models.TextField: TextField,
         models.EmailField: EmailField,
         models.URLField: UrlField,
+        models.UUIDField: UuidField,
+        models.DateField: DateField,
+        models.IntegerField: IntegerField,
+        models.PositiveIntegerField: IntegerField,
+        models.PositiveSmallIntegerField: IntegerField,
+        models.SmallIntegerField: IntegerField,
+        models.DecimalField: DecimalField,
     }
     serializer_choice_field = ChoiceField
 
@@ -94,7 +112,31 @@ class RecordSerializer(serializers.ModelSerializer):
         try:
             return super().to_internal_value(data)
         except exceptions.ValidationError as error:
-            raise invalid(serializer_errors(self, error.detail)) from error
+            # Every problem at once (docs/api.md, Errors): the type errors, and the model rules
+            # on the values that passed (a future date_of_birth next to a malformed email).
+            errors = serializer_errors(self, error.detail)
+            for name, problems in self._rule_errors(data, refused=set(errors)).items():
+                errors.setdefault(name, problems)
+            raise invalid(errors) from error
+
+    def _rule_errors(self, data, refused: set[str]) -> dict:
+        """The model rules' errors of the record as `data` would make it, without the fields
+        whose values were `refused`."""
+        record = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        excluded = set()
+        for field in self._writable_fields:
+            if field.field_name in refused:
+                excluded.add(field.source)
+                continue
+            try:
+                setattr(record, field.source, field.run_validation(field.get_value(data)))
+            except (exceptions.ValidationError, SkipField):
+                continue
+        try:
+            record_check(record=record, exclude=excluded)
+        except DjangoValidationError as error:
+            return self._model_errors(error)
+        return {}
 
     def create(self, validated_data):
         return self._save(self.Meta.model(), validated_data)

@@ -2,13 +2,48 @@
 enums, dates shown as timestamps, `<entity>_uuid` references and nested summaries."""
 
 import datetime
+import re
 import uuid
 
-from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
 
 # Timestamps in output: UTC, six-digit fraction, `Z` (docs/api.md, Responses).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+# What a date field accepts (docs/api.md, Requests): `YYYY-MM-DD`; a date shown as a timestamp
+# also takes an ISO 8601 timestamp with a UTC offset or `Z`. ASCII digits only: no week dates
+# (`2024-W01-1`), no basic format (`20240101`), no other scripts' digits.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,6})?)?"
+    r"([Zz]|[+-][0-9]{2}:?[0-9]{2})?"
+)
+# Numbers sent as text: plain ASCII (no `1_0`, `+5`, full-width digits).
+PLAIN_INTEGER = re.compile(r"-?[0-9]+")
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def parse_iso_date(value) -> datetime.date | None:
+    """`YYYY-MM-DD` as a date; None when it is not one (malformed, or impossible: month 13)."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_iso_timestamp_date(value) -> datetime.date | None:
+    """The UTC calendar date of an ISO 8601 timestamp (no offset: UTC), or None."""
+    if not isinstance(value, str) or not ISO_TIMESTAMP.fullmatch(value.strip()):
+        return None
+    try:
+        stamp = datetime.datetime.fromisoformat(value.strip().replace(",", "."))
+        return stamp.astimezone(datetime.UTC).date() if stamp.tzinfo else stamp.date()
+    # Impossible (month 13), or past year 9999 in UTC (9999-12-31T23:59-05:00).
+    except (ValueError, OverflowError):
+        return None
 
 
 def timestamp(value: datetime.datetime) -> str:
@@ -58,26 +93,70 @@ class Choice(serializers.ChoiceField):
         return super().run_validation(data)
 
 
-class DateAsTimestampField(serializers.DateField):
-    """A date shown as a midnight-UTC timestamp (as DokStamp shows enrollment dates); accepts a
-    date or, so that a client can send back what it read, a timestamp."""
+class DateField(serializers.DateField):
+    """A date, `YYYY-MM-DD` only (docs/api.md, Requests)."""
 
     def to_internal_value(self, value):
-        text = value.strip() if isinstance(value, str) else ""
-        try:
-            parsed = parse_date(text) if len(text) == 10 else None
-            stamp = None if parsed else parse_datetime(text)
-            if stamp is not None:
-                parsed = stamp.astimezone(datetime.UTC).date() if stamp.tzinfo else stamp.date()
-        # Well-formed but impossible (month 13), or past year 9999 in UTC (9999-12-31T23:59-05:00).
-        except (ValueError, OverflowError):
-            parsed = None
+        parsed = parse_iso_date(value)
+        if parsed is None:
+            self.fail("invalid", format="YYYY-MM-DD")
+        return parsed
+
+
+class DateAsTimestampField(DateField):
+    """A date shown as a midnight-UTC timestamp (as DokStamp shows enrollment and cohort dates);
+    accepts a date or, so that a client can send back what it read, a timestamp, whose UTC
+    calendar date it keeps."""
+
+    def to_internal_value(self, value):
+        parsed = parse_iso_date(value) or parse_iso_timestamp_date(value)
         if parsed is None:
             self.fail("invalid", format="YYYY-MM-DD")
         return parsed
 
     def to_representation(self, value):
         return None if value is None else date_as_timestamp(value)
+
+
+class _PlainNumber:
+    """A JSON number, or text of plain ASCII digits; never a boolean."""
+
+    pattern: re.Pattern
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (
+            isinstance(data, str) and not self.pattern.fullmatch(data.strip())
+        ):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class IntegerField(_PlainNumber, serializers.IntegerField):
+    pattern = PLAIN_INTEGER
+
+
+class DecimalField(_PlainNumber, serializers.DecimalField):
+    """Too many decimals is said before too many digits: `1e-7` has 7 decimals, not 7 whole
+    digits."""
+
+    pattern = PLAIN_DECIMAL
+
+    def validate_precision(self, value):
+        exponent = value.as_tuple().exponent
+        places = self.decimal_places
+        if isinstance(exponent, int) and places is not None and -exponent > places:
+            self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
+        return super().validate_precision(value)
+
+
+class UuidField(serializers.UUIDField):
+    """A uuid, sent as text: `false`, `true` or `5` are not uuids (DRF would read numbers as
+    the uuid's integer)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
 
 
 class UuidReferenceField(serializers.SlugRelatedField):
@@ -90,10 +169,10 @@ class UuidReferenceField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         try:
-            uuid.UUID(str(data))
+            uuid.UUID(data if isinstance(data, str) else "")
         except ValueError:
             self.fail("invalid")
-        return super().to_internal_value(str(data))
+        return super().to_internal_value(data)
 
 
 class Summary(serializers.Serializer):

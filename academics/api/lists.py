@@ -42,6 +42,9 @@ class ContractFilterBackend:
         if "\x00" in search:
             errors["search"] = [api_msg.NULL_CHARACTERS.format(attribute="search")]
         if errors:
+            # Every problem at once: a bad `per_page` is named next to a bad `where[...]`.
+            if getattr(view, "paginator", None) is not None:
+                view.paginator.check_parameters(request, errors)
             raise invalid(errors)
         if condition:
             queryset = queryset.filter(condition)
@@ -93,9 +96,10 @@ class PagePagination(BasePagination):
     `(SELECT COUNT(1) ... same filters)` column, which PostgreSQL evaluates once, so a list
     costs one statement (a separate COUNT only when the page is empty)."""
 
-    def check_parameters(self, request) -> None:
-        """`page` and `per_page` of the request; a 422 naming each bad one."""
-        errors: dict[str, list[str]] = {}
+    def check_parameters(self, request, found: dict | None = None) -> None:
+        """`page` and `per_page` of the request; a 422 naming each bad one, with the problems
+        `found` in the other parameters."""
+        errors: dict[str, list[str]] = dict(found or {})
         self.page = int_param(request.query_params, "page", 1, errors, maximum=MAX_PAGE)
         self.per_page = int_param(
             request.query_params, "per_page", DEFAULT_PER_PAGE, errors, maximum=MAX_PER_PAGE

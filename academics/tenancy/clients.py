@@ -65,7 +65,7 @@ def _token_cache():
 
 
 def _token_key(checksum: str) -> str:
-    return f"api-token:{checksum}"
+    return f"api-token-grant:{checksum}"
 
 
 def token_checksum(raw_token: str) -> str:
@@ -73,8 +73,18 @@ def token_checksum(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
 
 
-def api_client_for_token(raw_token: str) -> ApiClient | None:
-    """The active client owning this unexpired token, or None. A warm call costs no query."""
+@dataclass(frozen=True)
+class TokenGrant:
+    """Who a token belongs to, and what it may do: the scopes it was issued with (a client may
+    ask for fewer than it has), never more than the client has now."""
+
+    client: ApiClient
+    scopes: frozenset[str]
+
+
+def api_token_grant(raw_token: str) -> TokenGrant | None:
+    """The active client owning this unexpired token and the token's scopes, or None. A warm
+    call costs no query."""
     key = _token_key(token_checksum(raw_token))
     cached = _token_cache().get(key)
     if cached is None:
@@ -86,16 +96,22 @@ def api_client_for_token(raw_token: str) -> ApiClient | None:
         client = getattr(token.application, "api_client", None) if token else None
         if token is None or client is None:
             return None
-        cached = (client, token.expires)
+        cached = (client, token.expires, token.scope)
         ttl = min(
             settings.API_TOKEN_CACHE_SECONDS, (token.expires - timezone.now()).total_seconds()
         )
         if ttl > 0:
             _token_cache().set(key, cached, timeout=ttl)
-    client, expires = cached
+    client, expires, scope = cached
     if expires <= timezone.now() or not client.is_active or not client.tenant.is_active:
         return None
-    return client
+    return TokenGrant(client, frozenset(scope.split()) & client.scope_set)
+
+
+def api_client_for_token(raw_token: str) -> ApiClient | None:
+    """The active client owning this unexpired token, or None."""
+    grant = api_token_grant(raw_token)
+    return grant.client if grant else None
 
 
 @receiver(post_save, sender=ApiClient)
@@ -116,7 +132,16 @@ def _forget_tokens_of_changed_tenant(instance: Tenant, **kwargs):
 
 
 class TenantClientValidator(OAuth2Validator):
-    """Issues tokens only to active clients of active tenants."""
+    """Issues tokens only to active clients of active tenants, with the scopes asked for when
+    the client has them all (none asked: all the client has)."""
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        api_client = getattr(client, "api_client", None)
+        return api_client is not None and set(scopes) <= api_client.scope_set
+
+    def get_default_scopes(self, client_id, request, *args, **kwargs):
+        api_client = getattr(request.client, "api_client", None)
+        return sorted(api_client.scope_set, key=ApiScope.values.index) if api_client else []
 
     def _load_application(self, client_id, request):
         if "\x00" in str(client_id):  # no client has it, and PostgreSQL text cannot hold it

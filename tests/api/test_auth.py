@@ -44,8 +44,9 @@ def test_client_credentials_give_a_bearer_token(client, credentials, as_json):
     response = request_token(client, credentials, as_json=as_json)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"token_type", "expires_in", "access_token"}
+    assert set(body) == {"token_type", "expires_in", "access_token", "scope"}
     assert body["token_type"] == "Bearer"
+    assert body["scope"] == "read write"
     assert body["expires_in"] == 43200
     assert response["Cache-Control"] == "no-store"
 
@@ -155,8 +156,9 @@ def test_token_of_another_tenant_is_401_like_an_unknown_tenant(client, tenant_a,
 
 
 def test_token_without_x_tenant_reaches_no_resource(client, tenant_a):
+    # (`/auth/me` alone needs no X-Tenant: see test_auth_me_needs_no_tenant_header)
     token = issue_token(api_client_create(tenant=tenant_a, name="A").client)
-    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    response = client.get("/api/students", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.json()["message"] == MSG_TENANT_HEADER_REQUIRED
 
@@ -293,3 +295,86 @@ def test_throttle_keeps_a_counter_not_a_request_history(api_client, settings):
         api_client.get("/api/auth/me")
     key = f"throttle:api:{api_client.api_client.uuid}:count"
     assert cache.get(key) == 5
+
+
+# --- Scopes and tenant-less calls (contract §8) ------------------------------------------------
+
+
+def test_a_token_asked_with_the_read_scope_cannot_write(client, credentials):
+    # given
+    response = request_token(client, {**credentials, "scope": "read"})
+    assert response.status_code == 200
+    assert response.json()["scope"] == "read"
+    token = response.json()["access_token"]
+
+    # when
+    read = client.get("/api/students", headers=bearer(token))
+    write = client.post("/api/institutions", {"name": "U", "country": "BR"}, headers=bearer(token))
+
+    # then
+    assert read.status_code == 200
+    assert write.status_code == 403
+    assert write.json()["message"] == MSG_SCOPE_MISSING.format(action="change")
+
+
+@pytest.mark.parametrize(
+    ("read_only", "scope"), [(True, "write"), (True, "read write"), (False, "admin")]
+)
+def test_a_scope_the_client_does_not_have_is_refused(client, tenant_a, read_only, scope):
+    # given
+    issued = api_client_create(tenant=tenant_a, name="Reader", read_only=read_only)
+    body = {"client_id": issued.client_id, "client_secret": issued.client_secret, "scope": scope}
+
+    # when
+    response = request_token(client, body)
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_scope"
+    assert response.json()["success"] is False
+    assert not AccessToken.objects.exists()
+
+
+def test_a_read_only_client_gets_its_own_scope_by_default(client, tenant_a):
+    issued = api_client_create(tenant=tenant_a, name="Reader", read_only=True)
+    response = request_token(
+        client, {"client_id": issued.client_id, "client_secret": issued.client_secret}
+    )
+    assert response.json()["scope"] == "read"
+
+
+@pytest.mark.parametrize("path", ["/api/auth/me", "/api/auth/me/"])
+def test_auth_me_needs_no_tenant_header(client, credentials, path):
+    # given
+    token = request_token(client, credentials).json()["access_token"]
+
+    # when
+    response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+
+    # then
+    assert response.status_code == 200
+    assert response.json()["data"]["tenant"]["domain"] == "tenant-a"
+
+
+def test_auth_me_with_another_tenant_header_is_unauthenticated(client, credentials, tenant_b):
+    token = request_token(client, credentials).json()["access_token"]
+    response = client.get("/api/auth/me", headers=bearer(token, tenant="tenant-b"))
+    assert response.status_code == 401
+    assert response.json() == UNAUTHENTICATED
+
+
+def test_auth_me_without_a_token_is_unauthenticated(client, db):
+    response = client.get("/api/auth/me")
+    assert response.status_code == 401
+    assert response.json() == UNAUTHENTICATED
+
+
+def test_the_token_endpoint_takes_a_trailing_slash(client, credentials):
+    response = client.post(TOKEN_URL + "/", {"grant_type": "client_credentials", **credentials})
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "Bearer"
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/openapi.json/", "/api/openapi.yaml/"])
+def test_the_docs_take_a_trailing_slash(client, db, path):
+    assert client.get(path).status_code == 200

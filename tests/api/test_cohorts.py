@@ -72,7 +72,10 @@ def test_cohort_shows_dates_and_its_course(api_client):
     data = api_client.get(f"{URL}/{cohort.uuid}").json()["data"]
 
     # then
-    assert (data["start_date"], data["end_date"]) == ("2024-02-01", "2024-12-20")
+    assert (data["start_date"], data["end_date"]) == (
+        "2024-02-01T00:00:00.000000Z",
+        "2024-12-20T00:00:00.000000Z",
+    )
     assert data["course"] == {"uuid": str(cohort.course.uuid), "name": cohort.course.name}
 
 

@@ -11,7 +11,7 @@ views run on:
   pagination limits (docs/api.md, Lists);
 - the `X-Tenant` header on every tenant endpoint, the bearer / client-credentials security
   schemes with their scopes (docs/api.md, Authenticating);
-- the token endpoint's three body encodings, and `GET /auth/me`;
+- the token endpoint's body, as a form or as JSON, and `GET /auth/me`;
 - examples from the contract and the DokStamp pages it follows.
 
 Modules: `components`, `examples`, `operations` (the schema class), `extensions`, `urls`. The
@@ -19,7 +19,16 @@ committed `docs/openapi.yaml` is this package's output (`make openapi`); a test 
 """
 
 from academics.api.openapi import extensions  # noqa: F401  registers them with drf-spectacular
-from academics.api.openapi.operations import ContractSchema, without_trailing_slash
+from academics.api.openapi.operations import (
+    ContractSchema,
+    truthful_for_openapi_3_0,
+    without_trailing_slash,
+)
 from academics.api.openapi.urls import docs_urls
 
-__all__ = ["ContractSchema", "docs_urls", "without_trailing_slash"]
+__all__ = [
+    "ContractSchema",
+    "docs_urls",
+    "truthful_for_openapi_3_0",
+    "without_trailing_slash",
+]

@@ -72,8 +72,9 @@ TOKEN = {
         "token_type": {"type": "string", "enum": ["Bearer"]},
         "expires_in": {"type": "integer", "description": "Seconds the token stays valid."},
         "access_token": {"type": "string"},
+        "scope": {"type": "string", "description": "The token's scopes, space-separated."},
     },
-    "required": ["token_type", "expires_in", "access_token"],
+    "required": ["token_type", "expires_in", "access_token", "scope"],
     "additionalProperties": False,
 }
 TOKEN_REQUEST = {

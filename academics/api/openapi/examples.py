@@ -88,3 +88,6 @@ VALIDATION_EXAMPLE = {
     "course_uuid": [api_msg.SELECTED_INVALID.format(attribute="course uuid")],
     "grade": ["The grade must be between 0 and 10."],
 }
+BATCH_DESTROY_VALIDATION_EXAMPLE = {
+    "uuids": [api_msg.UUIDS_UNKNOWN.format(uuids="9b2f6f4e-0000-4000-8000-000000000000")],
+}

@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from rest_framework.permissions import SAFE_METHODS
 
 from academics.api.openapi.components import BEARER, DATE, OAUTH2, TOKEN_URL, UUID, page_parameters
+from academics.records import record_type
 
 # --- Extensions --------------------------------------------------------------------------------
 
@@ -205,3 +206,20 @@ class DateAsTimestampScheme(OpenApiSerializerFieldExtension):
             ],
             "description": "A date (YYYY-MM-DD), or a timestamp whose UTC date is taken.",
         }
+
+
+class DecimalScheme(OpenApiSerializerFieldExtension):
+    """A decimal as the server takes it: a number with at most its decimal places
+    (`multipleOf`), within the bounds its registry entry declares (`grade`: 0 to 10)."""
+
+    target_class = "academics.api.fields.DecimalField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {"type": "number", "multipleOf": 10**-field.decimal_places}
+        bounds = record_type(field.parent.Meta.model).bounds.get(field.source)
+        if bounds:
+            schema["minimum"], schema["maximum"] = bounds
+        if field.allow_null:
+            schema["nullable"] = True
+        return schema

@@ -35,6 +35,7 @@ from academics.api.openapi.components import (
     page_parameters,
 )
 from academics.api.openapi.examples import (
+    BATCH_DESTROY_VALIDATION_EXAMPLE,
     ERROR_EXAMPLES,
     EXAMPLES,
     QUERY_VALIDATION_EXAMPLE,
@@ -186,13 +187,14 @@ class ContractSchema(AutoSchema):
 
     def _get_request_body(self, direction="request"):
         if isinstance(self.view, TokenView):
-            schema = _component(self.registry, "TokenRequest", TOKEN_REQUEST)
-            form = {"schema": schema}
+            # Form, as OAuth2 clients send it; JSON as its own alternative (docs/api.md,
+            # Authenticating). One schema under several media types breaks generated clients.
+            form = _component(self.registry, "TokenRequest", TOKEN_REQUEST)
+            as_json = _component(self.registry, "TokenRequestJson", TOKEN_REQUEST)
             return {
                 "content": {
-                    "application/x-www-form-urlencoded": form,
-                    "multipart/form-data": form,
-                    JSON: form,
+                    "application/x-www-form-urlencoded": {"schema": form},
+                    JSON: {"schema": as_json},
                 },
                 "required": True,
             }
@@ -345,6 +347,13 @@ class ContractSchema(AutoSchema):
     def _error_ref(self):
         return _component(self.registry, "Error", ERROR)
 
+    def _validation_example(self) -> dict:
+        if self._listing():
+            return QUERY_VALIDATION_EXAMPLE
+        if self._resource() and self.view.action == "batch_destroy":
+            return BATCH_DESTROY_VALIDATION_EXAMPLE
+        return VALIDATION_EXAMPLE
+
     def _errors(self, codes):
         error = self._error_ref()
         responses = {}
@@ -354,7 +363,7 @@ class ContractSchema(AutoSchema):
                 sample = {
                     "success": False,
                     "message": api_msg.INVALID_DATA,
-                    "errors": QUERY_VALIDATION_EXAMPLE if self._listing() else VALIDATION_EXAMPLE,
+                    "errors": self._validation_example(),
                 }
             else:
                 schema, sample = error, {"success": False, "message": ERROR_EXAMPLES[code]}
@@ -378,3 +387,41 @@ def without_trailing_slash(endpoints, **kwargs):
         (path.rstrip("/") if path != "/" else path, regex, method, callback)
         for path, regex, method, callback in endpoints
     ]
+
+
+def truthful_for_openapi_3_0(result, **kwargs):
+    """Postprocessing hook: say what the server refuses in terms OpenAPI 3.0 tools apply
+    (docs/api.md, Schema). `nullable` counts only beside a `type`: a nullable enum becomes one
+    inline enum with `null` (never the `""` the server does not return), other nullable
+    alternatives get their `type`; `oneOf` becomes `anyOf`, since a value may match more than
+    one alternative (`""` is both a blank and a short string)."""
+    enums = result["components"]["schemas"]
+
+    def resolved(ref):
+        return enums.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else {}
+
+    def fix(node):
+        if isinstance(node, list):
+            return [fix(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: fix(value) for key, value in node.items()}
+        if "oneOf" in node:
+            node["anyOf"] = node.pop("oneOf")
+        if node.get("nullable") and "type" not in node:
+            alternatives = [item for item in node.get("anyOf", []) + node.get("allOf", [])]
+            targets = [resolved(item.get("$ref")) for item in alternatives]
+            values = [v for t in targets for v in t.get("enum", []) if v not in ("", None)]
+            if values and all(t.get("type") in ("string", None) for t in targets):
+                node.pop("anyOf", None)
+                node.pop("allOf", None)
+                node.update({"type": "string", "enum": [*dict.fromkeys(values), None]})
+            else:
+                node["type"] = "object"
+        return node
+
+    result["paths"] = fix(result["paths"])
+    result["components"]["schemas"] = {
+        name: fix(schema) for name, schema in enums.items() if name not in ("BlankEnum", "NullEnum")
+    }
+    return result
