@@ -262,7 +262,7 @@ OAUTH2_PROVIDER = {
     "SCOPES": {"read": "Read records", "write": "Create, change and delete records"},
     # Store only a checksum of each token, never the token itself.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
-    "OAUTH2_VALIDATOR_CLASS": "academics.tenancy.clients.TenantClientValidator",
+    "OAUTH2_VALIDATOR_CLASS": "academics.tenancy.oauth.TenantClientValidator",
     "CLIENT_SECRET_HASHER": "hmac_sha256",
     # The API offers the client credentials grant only; the other grants' RFC 9700 (OAuth 2.0
     # Security BCP) behaviour costs nothing and keeps `check --deploy` clean.

@@ -4,7 +4,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from academics.errors import MSG_UNAUTHENTICATED
-from academics.tenancy.clients import api_token_grant
+from academics.tenancy.tokens import api_token_grant
 
 
 class TenantBearerAuthentication(BaseAuthentication):

@@ -11,4 +11,4 @@ class TenancyConfig(AppConfig):
 
     def ready(self):
         # Connect the cache invalidation handlers.
-        from academics.tenancy import clients, lookups  # noqa: F401
+        from academics.tenancy import lookups, tokens  # noqa: F401

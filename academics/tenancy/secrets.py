@@ -6,7 +6,7 @@ wrong guess ~0.2 s of the server's CPU. The HMAC key is derived from `SECRET_KEY
 `SECRET_KEY_FALLBACKS`, so a key rotation keeps secrets working): a stolen table alone does not
 even allow checking a guess offline. Secrets stored before (PBKDF2) still verify, and are
 re-stored with this hasher the first time they are presented correctly
-(`TenantClientValidator._check_secret`).
+(`oauth.TenantClientValidator._check_secret`).
 """
 
 import hmac

@@ -133,7 +133,7 @@ def test_token_expiring_while_cached_is_refused(client, tenant_a):
     from unittest import mock
 
     later = timezone.now() + timedelta(hours=2)
-    with mock.patch("academics.tenancy.clients.timezone.now", return_value=later):
+    with mock.patch("academics.tenancy.tokens.timezone.now", return_value=later):
         assert client.get("/api/auth/me", headers=bearer(token)).status_code == 401
 
 

@@ -15,7 +15,7 @@ from academics.choices import CompletionStatus
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
 from academics.records import record_type
 from academics.services import record_save
-from academics.tenancy.clients import api_client_for_token
+from academics.tenancy.tokens import api_client_for_token
 from tests.factories import (
     CohortFactory,
     CourseFactory,
