@@ -297,7 +297,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "academics.api.lists.PagePagination",
     "DEFAULT_FILTER_BACKENDS": ["academics.api.lists.ContractFilterBackend"],
     "COERCE_DECIMAL_TO_STRING": False,
-    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
     # The OpenAPI description (academics/api/openapi/): envelope, errors, lists, tenancy.
     "DEFAULT_SCHEMA_CLASS": "academics.api.openapi.ContractSchema",
 }
