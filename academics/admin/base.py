@@ -13,8 +13,11 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from academics import messages as msg
+from academics.lifecycle import finalized_pks
 from academics.services import (
+    Conflict,
     DeletionProtected,
+    RecordFinalized,
     RecordChanged,
     deletion_blockers,
     deletion_protected_message,
@@ -74,6 +77,10 @@ class RecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # A finalized enrollment (in a student's inline, say) changes only by being reopened.
+        finalized = getattr(self.instance, "is_finalized", False)
+        if finalized and (cleaned.get("DELETE") or self.has_changed()):
+            raise ValidationError(msg.ENROLLMENT_FINALIZED)
         seen = cleaned.get(REVISION_SEEN)
         if seen is not None and self.instance.pk is not None:
             try:
@@ -123,11 +130,12 @@ def apply_all_or_nothing(modeladmin, request, records, operation) -> bool:
         for record in records:
             try:
                 operation(record)
-            except ValidationError as error:
+            except (ValidationError, Conflict) as error:
                 transaction.set_rollback(True)
+                text = error.message if isinstance(error, Conflict) else _error_text(error)
                 modeladmin.message_user(
                     request,
-                    MSG_NOTHING_CHANGED.format(record=record, errors=_error_text(error)),
+                    MSG_NOTHING_CHANGED.format(record=record, errors=text),
                     messages.ERROR,
                 )
                 return False
@@ -136,10 +144,11 @@ def apply_all_or_nothing(modeladmin, request, records, operation) -> bool:
 
 @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
 def delete_selected(modeladmin, request, queryset):
-    """Django's confirm-then-delete action; deletion protection turns into an error message."""
+    """Django's confirm-then-delete action; deletion protection (or a finalized enrollment) turns
+    into an error message."""
     try:
         return django_delete_selected(modeladmin, request, queryset)
-    except DeletionProtected as error:
+    except Conflict as error:
         modeladmin.message_user(request, error.message, messages.ERROR)
         return None
 
@@ -196,7 +205,8 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
         return queryset
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_deleted:
+        # A deleted record is read-only until restored, a finalized one until reopened.
+        if obj is not None and (obj.is_deleted or getattr(obj, "is_finalized", False)):
             return False
         return super().has_change_permission(request, obj)
 
@@ -237,6 +247,8 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
         """What a delete would remove: only the records themselves (soft deletion cascades
         nothing), or DeletionProtected when live records depend on one of them."""
         records = [record for record in objs if not record.is_deleted]
+        if finalized_pks(self.model, [record.pk for record in records]):
+            raise RecordFinalized()
         blockers = deletion_blockers(records)
         for record in records:
             if record.pk in blockers:
@@ -247,7 +259,7 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except DeletionProtected as error:
+        except Conflict as error:
             self.message_user(request, error.message, messages.ERROR)
             url = reverse(
                 f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",

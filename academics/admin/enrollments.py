@@ -83,6 +83,7 @@ class EnrollmentAdmin(RecordAdmin):
     search_fields = ("student__name", "student__email", "course__name", "course__code")
     autocomplete_fields = ("student", "course", "cohort")
     date_hierarchy = "enrolled_at"
+    readonly_fields = (*RecordAdmin.readonly_fields, "finalized_at")
     actions = [*RecordAdmin.actions, complete_enrollments, drop_enrollments]
 
     @admin.display(description="student", ordering="student__name")
