@@ -17,8 +17,8 @@ from academics.lifecycle import finalized_pks
 from academics.services import (
     Conflict,
     DeletionProtected,
-    RecordFinalized,
     RecordChanged,
+    RecordFinalized,
     deletion_blockers,
     deletion_protected_message,
     record_lock_unchanged,

@@ -8,7 +8,6 @@ from academics.models.base import RecordModel
 from academics.models.courses import Cohort, Course
 from academics.models.students import Student
 
-
 COMPLETED = CompletionStatus.COMPLETED.value
 ENROLLED = CompletionStatus.ENROLLED.value
 

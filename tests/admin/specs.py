@@ -113,8 +113,8 @@ SPECS = [
             "completion_status": "enrolled",
             "enrolled_at": "2026-02-01",
         },
-        change_field="grade",
-        change_value="8.50",
+        change_field="completion_status",
+        change_value="dropped",
         search=lambda record: record.student.email,
     ),
 ]

@@ -103,6 +103,7 @@ def test_create_an_enrollment(api_client):
         "grade": 8.75,
         "enrolled_at": "2024-02-01T00:00:00.000000Z",
         "completed_at": "2027-12-20T00:00:00.000000Z",
+        "finalized_at": None,
         "student": {"uuid": str(student.uuid), "name": "Maria Fernanda Silva"},
         "course": {"uuid": str(cohort.course.uuid), "name": "Bachelor of Computer Science"},
         "cohort": {"uuid": str(cohort.uuid), "code": "BCS-2024-EVE"},

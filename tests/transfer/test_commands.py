@@ -193,7 +193,13 @@ def _seed_every_resource():
     course = CourseFactory(institution=institution, organization=faculty, workload_hours=None)
     cohort = CohortFactory(course=course, modality="remote", end_date=None)
     student = StudentFactory(gender="female", social_name="Bia")
-    EnrollmentFactory(student=student, cohort=cohort, course=course, grade=Decimal("7.25"))
+    EnrollmentFactory(
+        student=student,
+        cohort=cohort,
+        course=course,
+        grade=Decimal("7.25"),
+        completion_status=CompletionStatus.DROPPED,
+    )
     EnrollmentFactory(student=student, course=course, cohort=None)
     EnrollmentFactory()
 
