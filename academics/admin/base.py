@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from academics import messages as msg
 from academics.lifecycle import finalized_pks
+from academics.quality import BY_KEY, checks_of
 from academics.services import (
     Conflict,
     DeletionProtected,
@@ -95,6 +96,23 @@ class RecordForm(forms.ModelForm):
         exclusions = super()._get_validation_exclusions()
         exclusions.discard("deleted_at")
         return exclusions
+
+
+class QualityFilter(admin.SimpleListFilter):
+    """The records a data-quality check finds (academics/quality.py): where the data-quality
+    page and `manage.py records_check` link to."""
+
+    title = "data quality"
+    parameter_name = "quality"
+
+    def lookups(self, request, model_admin):
+        return [(check.key, check.title) for check in checks_of(model_admin.model)]
+
+    def queryset(self, request, queryset):
+        check = BY_KEY.get(self.value())
+        if check is None or check.model is not queryset.model:
+            return queryset
+        return queryset.filter(pk__in=check.records().values("pk"))
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -191,7 +209,8 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
 
     def get_list_filter(self, request):
-        return (*super().get_list_filter(request), DeletedFilter)
+        quality = (QualityFilter,) if checks_of(self.model) else ()
+        return (*super().get_list_filter(request), *quality, DeletedFilter)
 
     def get_queryset(self, request):
         # All rows: DeletedFilter narrows the changelist; change and history pages of a deleted
