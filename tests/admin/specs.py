@@ -15,6 +15,12 @@ from tests.factories import (
 )
 
 
+class DroppedEnrollmentFactory(EnrollmentFactory):
+    """Dropped, so that a grade may be set (docs/api.md, Enrollment lifecycle)."""
+
+    completion_status = "dropped"
+
+
 def no_enrollment_rows() -> dict:
     """Management data of an empty enrollment inline (student and course pages)."""
     return {
@@ -106,15 +112,15 @@ SPECS = [
     ),
     AdminSpec(
         model=Enrollment,
-        factory=EnrollmentFactory,
+        factory=DroppedEnrollmentFactory,
         add_data=lambda: {
             "student": StudentFactory().pk,
             "course": CourseFactory().pk,
             "completion_status": "enrolled",
             "enrolled_at": "2026-02-01",
         },
-        change_field="completion_status",
-        change_value="dropped",
+        change_field="grade",
+        change_value="8.50",
         search=lambda record: record.student.email,
     ),
 ]

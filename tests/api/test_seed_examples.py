@@ -1,6 +1,8 @@
 """DokStamp's two documentation pages (on courses and on enrollments), as a client would use
 them: the same paths, headers, bodies and query strings, with base URL http://HOST/api."""
 
+from datetime import date
+
 import pytest
 
 from tests.factories import (
@@ -114,9 +116,11 @@ def test_create_an_enrollment(api_client):
 def test_list_completed_enrollments_of_a_course(api_client):
     # given
     cohort = CohortFactory()
-    completed = EnrollmentFactory(cohort=cohort, completion_status="completed")
+    completed = EnrollmentFactory(
+        cohort=cohort, completion_status="completed", completed_at=date(2024, 12, 1)
+    )
     EnrollmentFactory(cohort=cohort)
-    EnrollmentFactory(completion_status="completed")
+    EnrollmentFactory(completion_status="completed", completed_at=date(2024, 12, 1))
 
     # when
     response = api_client.get(

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -141,7 +142,9 @@ def test_import_command_reads_the_byte_order_mark_spreadsheets_write(tenant_a, t
 def test_export_command_writes_the_columns_import_reads(tenant_a, tmp_path):
     with tenant_context(tenant_a):
         enrollment = EnrollmentFactory(
-            grade=Decimal("8.50"), completion_status=CompletionStatus.COMPLETED
+            grade=Decimal("8.50"),
+            completion_status=CompletionStatus.COMPLETED,
+            completed_at=date(2024, 12, 1),
         )
         enrollment.completed_at = enrollment.enrolled_at
         enrollment.save()
