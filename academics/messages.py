@@ -40,3 +40,22 @@ DELETE_PROTECTED = "The {model} cannot be deleted: {dependents} {verb} it."
 RESTORE_PARENT_DELETED = "The {model} this record belongs to is deleted; restore it first."
 RECORD_CHANGED = "The record has been changed since it was read."
 RECORD_CHANGED_BY = "This record was changed by {who} at {when}; reload it."
+
+# Enrollment lifecycle (docs/api.md, Enrollment lifecycle).
+COMPLETED_AT_REQUIRED = "The completed at field is required when completion status is completed."
+COMPLETED_AT_PROHIBITED = (
+    "The completed at field is prohibited unless completion status is in completed."
+)
+GRADE_PROHIBITED = (
+    "The grade field is prohibited unless completion status is in completed, dropped."
+)
+ENROLLMENT_FINALIZED = "The enrollment is finalized; reopen it to change it."
+ENROLLMENT_NOT_FINALIZABLE = "The enrollment must be completed or dropped to be finalized."
+ENROLLMENT_GRADE_TO_FINALIZE = (
+    "The grade field is required to finalize a completed enrollment of a graded course."
+)
+ENROLLMENT_NOT_FINALIZED = "The enrollment is not finalized."
+REASON_REQUIRED = "The reason field is required."
+FINALIZED_PARENT_FIELD = (
+    "The {attribute} cannot be changed: {count} finalized {enrollments} depend on it."
+)

@@ -40,7 +40,9 @@ class RecordType:
     - `bounds`: number fields' (minimum, maximum) that a check constraint enforces, for the
       schema (the constraint itself is the rule);
     - `clean_reads`: relation -> fields of the related record that the model's `clean()` reads
-      (the importer loads those; other related records are attached by id).
+      (the importer loads those; other related records are attached by id);
+    - `read_only`: fields the record's output shows but no writer sets (only a service does, e.g.
+      an enrollment's `finalized_at`).
     """
 
     name: str
@@ -56,6 +58,7 @@ class RecordType:
     dates_as_timestamps: tuple[str, ...] = ()
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
     clean_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    read_only: tuple[str, ...] = ()
 
     def __str__(self):
         return self.name
@@ -166,6 +169,7 @@ REGISTRY: tuple[RecordType, ...] = (
         dates_as_timestamps=("enrolled_at", "completed_at"),
         bounds={"grade": (0, 10)},
         clean_reads={"course": ("status",), "cohort": ("course",)},
+        read_only=("finalized_at",),
     ),
 )
 
@@ -184,6 +188,8 @@ EXCLUDED: dict[str, dict[str, str]] = {
         "updated_at": "write times belong to the tenant that wrote the record, not to its data",
         "deleted_at": "files carry live records; deletion is not imported",
         "revision": "counts writes in one tenant; a record imported elsewhere starts again",
+        "finalized_at": "finalizing and reopening are acts with a reason, not data a file sets "
+        "(docs/api.md, Enrollment lifecycle)",
     },
     "admin": {
         "revision": "carried by the change form as `revision_seen` for its stale-form check",

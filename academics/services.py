@@ -15,16 +15,29 @@ from django.utils import timezone
 from academics import messages as msg
 from academics.choices import CompletionStatus, CourseStatus
 from academics.concurrency import lock_for_delete, lock_for_write, lock_live_parents
+from academics.lifecycle import check_fixed_fields, finalized_pks
 from academics.models import Course, Enrollment, RecordModel
 from academics.records import record_type
 
 
-class DeletionProtected(Exception):
-    """Deleting would orphan live records that depend on the one being deleted."""
+class Conflict(Exception):
+    """The write contradicts the record's state (409 in the API); `message` says why."""
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class DeletionProtected(Conflict):
+    """Deleting would orphan live records that depend on the one being deleted."""
+
+
+class RecordFinalized(Conflict):
+    """The record is finalized: it refuses every change and its deletion until it is reopened
+    (docs/api.md, Enrollment lifecycle)."""
+
+    def __init__(self, message: str = msg.ENROLLMENT_FINALIZED):
+        super().__init__(message)
 
 
 class RecordChanged(Exception):
@@ -121,7 +134,13 @@ def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> 
         record.loaded_values = current
         if not changed:
             return record
+        # A finalized record changes only by being reopened (`enrollment_reopen`).
+        if current.get("finalized_at") is not None and {f.name for f in changed} != {
+            "finalized_at"
+        }:
+            raise RecordFinalized()
         record.full_clean()
+        check_fixed_fields(record, {field.name for field in changed})
         if restoring:
             _lock_parents(record, record._meta.concrete_fields, restoring=True)
         else:
@@ -220,6 +239,8 @@ def records_soft_delete(
         expected = (expected_revisions or {}).get(record.pk)
         if not _revision_matches(current[record.pk][0], expected):
             raise RecordChanged(record)
+    if finalized_pks(type(records[0]), current):
+        raise RecordFinalized()
     blockers = deletion_blockers(records)
     for record in records:
         if record.pk in blockers:
@@ -261,4 +282,61 @@ def enrollment_complete(
 
 def enrollment_drop(*, enrollment: Enrollment) -> Enrollment:
     enrollment.completion_status = CompletionStatus.DROPPED
+    # A completion date is only for completed enrollments (docs/api.md, Enrollment lifecycle).
+    enrollment.completed_at = None
+    return record_save(record=enrollment)
+
+
+FINALIZABLE = (CompletionStatus.COMPLETED, CompletionStatus.DROPPED)
+
+
+def _lock_current(enrollment: Enrollment, expected_revision: Revisions) -> None:
+    """Lock the enrollment's row and put its current values on the instance."""
+    current = lock_for_write(Enrollment, enrollment.pk)
+    if current is None or current["deleted_at"] is not None:
+        raise RecordGone([enrollment])
+    if not _revision_matches(current["revision"], expected_revision):
+        raise RecordChanged(enrollment)
+    for attname, value in current.items():
+        setattr(enrollment, attname, value)
+    enrollment.loaded_values = current
+
+
+@transaction.atomic
+def enrollment_finalize(
+    *, enrollment: Enrollment, reason: str = "", expected_revision: Revisions = None
+) -> Enrollment:
+    """Finalize a completed or dropped enrollment that keeps every rule: from now on it refuses
+    every change and its deletion until `enrollment_reopen`. The history entry names the actor
+    (academics/history.py) and the optional `reason`."""
+    _lock_current(enrollment, expected_revision)
+    if enrollment.is_finalized:
+        raise RecordFinalized()
+    if enrollment.completion_status not in FINALIZABLE:
+        raise ValidationError({"completion_status": msg.ENROLLMENT_NOT_FINALIZABLE})
+    if (
+        enrollment.completion_status == CompletionStatus.COMPLETED
+        and enrollment.grade is None
+        and enrollment.course.graded
+    ):
+        raise ValidationError({"grade": msg.ENROLLMENT_GRADE_TO_FINALIZE})
+    enrollment.finalized_at = timezone.now()
+    enrollment._change_reason = (reason or "").strip() or None
+    return record_save(record=enrollment)
+
+
+@transaction.atomic
+def enrollment_reopen(
+    *, enrollment: Enrollment, reason: str, expected_revision: Revisions = None
+) -> Enrollment:
+    """Reopen a finalized enrollment so that it can be changed again; `reason` is required and
+    kept as the history entry's change reason."""
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError({"reason": msg.REASON_REQUIRED})
+    _lock_current(enrollment, expected_revision)
+    if not enrollment.is_finalized:
+        raise Conflict(msg.ENROLLMENT_NOT_FINALIZED)
+    enrollment.finalized_at = None
+    enrollment._change_reason = reason
     return record_save(record=enrollment)

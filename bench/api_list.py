@@ -33,7 +33,7 @@ BORN = date(2000, 1, 1)
 FLOOR_SQL = f"""
     SELECT e.uuid, e.completion_status, e.grade, e.enrolled_at, e.completed_at,
            s.uuid, s.name, c.uuid, c.name, h.uuid, h.code, e.created_at, e.updated_at,
-           (SELECT count(*) FROM academics_enrollment WHERE deleted_at IS NULL)
+           (SELECT count(*) FROM academics_enrollment WHERE deleted_at IS NULL), e.finalized_at
     FROM academics_enrollment e
     JOIN academics_student s ON s.id = e.student_id
     JOIN academics_course c ON c.id = e.course_id
@@ -140,6 +140,7 @@ def floor_page(cursor) -> bytes:
             "grade": None if r[2] is None else float(r[2]),
             "enrolled_at": day(r[3]),
             "completed_at": day(r[4]),
+            "finalized_at": None if r[14] is None else stamp(r[14]),
             "student": {"uuid": str(r[5]), "name": r[6]},
             "course": {"uuid": str(r[7]), "name": r[8]},
             "cohort": None if r[9] is None else {"uuid": str(r[9]), "code": r[10]},

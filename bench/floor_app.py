@@ -17,6 +17,7 @@ SELECT e.uuid::text, e.completion_status, e.grade::float8,
        s.uuid::text, s.name, c.uuid::text, c.name, h.uuid::text, h.code,
        to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(e.finalized_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        (SELECT count(*) FROM {schema}.academics_enrollment WHERE deleted_at IS NULL)
 FROM {schema}.academics_enrollment e
 JOIN {schema}.academics_student s ON s.id = e.student_id
@@ -50,6 +51,7 @@ def page_json(per_page: int) -> bytes:
             "grade": row[2],
             "enrolled_at": row[3],
             "completed_at": row[4],
+            "finalized_at": row[13],
             "student": {"uuid": row[5], "name": row[6]},
             "course": {"uuid": row[7], "name": row[8]},
             "cohort": {"uuid": row[9], "code": row[10]} if row[9] else None,

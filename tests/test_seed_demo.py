@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 from academics.choices import CourseStatus
 from academics.management.commands.seed_demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from academics.models import Course, Enrollment, Institution, Student
+from academics.quality import data_quality
 from academics.tenancy.models import ApiClient, Tenant
 
 
@@ -22,6 +23,8 @@ def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
     with tenant_context(tenant):
         counts = (Institution.objects.count(), Student.objects.count(), Enrollment.objects.count())
         statuses = set(Course.objects.values_list("status", flat=True))
+        findings = {finding.check.key: finding.count for finding in data_quality()}
+        finalized = Enrollment.objects.filter(finalized_at__isnull=False).count()
         staff = {
             user.username: (user.is_superuser, [group.name for group in user.groups.all()])
             for user in get_user_model().objects.filter(is_staff=True)
@@ -36,8 +39,12 @@ def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
             Enrollment.objects.count(),
         ) == counts
 
-    assert counts[0] == 2 and counts[1] == 200 and 400 <= counts[2] <= 600
+    assert counts[0] == 2 and counts[1] == 201 and 400 <= counts[2] <= 600
     assert statuses == set(CourseStatus.values)
+    # Data that keeps the rules, with a few deliberate findings for the registrar's page.
+    assert findings["lifecycle"] == findings["completed_without_grade"] == 0
+    assert findings["duplicate_students"] == 2
+    assert finalized > 0
     assert "http://demo.localhost:8000/admin/" in first_output
     assert "registrar / registrar-demo" in first_output
     assert "viewer / viewer-demo" in first_output

@@ -14,9 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from academics import messages as msg
 from academics.history import STAFF
+from academics.lifecycle import finalized_pks
+from academics.quality import BY_KEY, checks_of
 from academics.services import (
+    Conflict,
     DeletionProtected,
     RecordChanged,
+    RecordFinalized,
     deletion_blockers,
     deletion_protected_message,
     record_lock_unchanged,
@@ -76,6 +80,10 @@ class RecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # A finalized enrollment (in a student's inline, say) changes only by being reopened.
+        finalized = getattr(self.instance, "is_finalized", False)
+        if finalized and (cleaned.get("DELETE") or self.has_changed()):
+            raise ValidationError(msg.ENROLLMENT_FINALIZED)
         seen = cleaned.get(REVISION_SEEN)
         if seen is not None and self.instance.pk is not None:
             try:
@@ -90,6 +98,23 @@ class RecordForm(forms.ModelForm):
         exclusions = super()._get_validation_exclusions()
         exclusions.discard("deleted_at")
         return exclusions
+
+
+class QualityFilter(admin.SimpleListFilter):
+    """The records a data-quality check finds (academics/quality.py): where the data-quality
+    page and `manage.py records_check` link to."""
+
+    title = "data quality"
+    parameter_name = "quality"
+
+    def lookups(self, request, model_admin):
+        return [(check.key, check.title) for check in checks_of(model_admin.model)]
+
+    def queryset(self, request, queryset):
+        check = BY_KEY.get(self.value())
+        if check is None or check.model is not queryset.model:
+            return queryset
+        return queryset.filter(pk__in=check.records().values("pk"))
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -125,11 +150,12 @@ def apply_all_or_nothing(modeladmin, request, records, operation) -> bool:
         for record in records:
             try:
                 operation(record)
-            except ValidationError as error:
+            except (ValidationError, Conflict) as error:
                 transaction.set_rollback(True)
+                text = error.message if isinstance(error, Conflict) else _error_text(error)
                 modeladmin.message_user(
                     request,
-                    MSG_NOTHING_CHANGED.format(record=record, errors=_error_text(error)),
+                    MSG_NOTHING_CHANGED.format(record=record, errors=text),
                     messages.ERROR,
                 )
                 return False
@@ -138,10 +164,11 @@ def apply_all_or_nothing(modeladmin, request, records, operation) -> bool:
 
 @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
 def delete_selected(modeladmin, request, queryset):
-    """Django's confirm-then-delete action; deletion protection turns into an error message."""
+    """Django's confirm-then-delete action; deletion protection (or a finalized enrollment) turns
+    into an error message."""
     try:
         return django_delete_selected(modeladmin, request, queryset)
-    except DeletionProtected as error:
+    except Conflict as error:
         modeladmin.message_user(request, error.message, messages.ERROR)
         return None
 
@@ -184,7 +211,8 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
 
     def get_list_filter(self, request):
-        return (*super().get_list_filter(request), DeletedFilter)
+        quality = (QualityFilter,) if checks_of(self.model) else ()
+        return (*super().get_list_filter(request), *quality, DeletedFilter)
 
     def get_queryset(self, request):
         # All rows: DeletedFilter narrows the changelist; change and history pages of a deleted
@@ -198,7 +226,8 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
         return queryset
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_deleted:
+        # A deleted record is read-only until restored, a finalized one until reopened.
+        if obj is not None and (obj.is_deleted or getattr(obj, "is_finalized", False)):
             return False
         return super().has_change_permission(request, obj)
 
@@ -239,6 +268,8 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
         """What a delete would remove: only the records themselves (soft deletion cascades
         nothing), or DeletionProtected when live records depend on one of them."""
         records = [record for record in objs if not record.is_deleted]
+        if finalized_pks(self.model, [record.pk for record in records]):
+            raise RecordFinalized()
         blockers = deletion_blockers(records)
         for record in records:
             if record.pk in blockers:
@@ -249,7 +280,7 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except DeletionProtected as error:
+        except Conflict as error:
             self.message_user(request, error.message, messages.ERROR)
             url = reverse(
                 f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",

@@ -4,50 +4,98 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from academics import messages as msg
 from academics.admin.base import RecordAdmin, apply_all_or_nothing
 from academics.admin.sites import registrar_site
 from academics.models import Enrollment
-from academics.services import enrollment_complete, enrollment_drop
+from academics.services import (
+    enrollment_complete,
+    enrollment_drop,
+    enrollment_finalize,
+    enrollment_reopen,
+)
 
 MSG_COMPLETED = "{count} enrollment(s) marked completed on {date}."
 MSG_DROPPED = "{count} enrollment(s) dropped."
+MSG_FINALIZED = "{count} enrollment(s) finalized."
+MSG_REOPENED = "{count} enrollment(s) reopened."
 
 
 class CompletionForm(forms.Form):
     """The intermediate step of "Mark completed": one completion date for the whole batch
-    (a graduation day), today unless changed."""
+    (a graduation day), today unless changed, and the grade, which a graded course expects
+    (docs/api.md, Enrollment lifecycle)."""
 
     completed_at = forms.DateField(
         label="Completion date", initial=timezone.localdate, widget=admin.widgets.AdminDateWidget
     )
+    grade = forms.DecimalField(
+        label="Grade", required=False, min_value=0, max_value=10, decimal_places=2
+    )
+
+    def __init__(self, *args, graded: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.graded = graded
+
+    def clean_grade(self):
+        grade = self.cleaned_data.get("grade")
+        if grade is None and self.graded:
+            raise forms.ValidationError(msg.REQUIRED.format(attribute="grade"))
+        return grade
 
 
-@admin.action(permissions=["change"], description="Mark selected enrollments completed")
-def complete_enrollments(modeladmin, request, queryset):
-    enrollments = list(queryset.live().select_related("student", "course"))
-    form = CompletionForm(request.POST if "apply" in request.POST else None)
-    if form.is_valid():
-        completed_at = form.cleaned_data["completed_at"]
-        if apply_all_or_nothing(
-            modeladmin,
-            request,
-            enrollments,
-            lambda e: enrollment_complete(enrollment=e, completed_at=completed_at),
-        ):
-            modeladmin.message_user(
-                request, MSG_COMPLETED.format(count=len(enrollments), date=completed_at)
-            )
-        return None
+class ReasonForm(forms.Form):
+    """Why finalized enrollments are reopened: kept in their history."""
+
+    reason = forms.CharField(
+        label="Reason", max_length=255, error_messages={"required": msg.REASON_REQUIRED}
+    )
+
+
+def _intermediate(modeladmin, request, *, form, enrollments, action, title, intro, submit):
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Mark enrollments completed",
+        "title": title,
         "opts": modeladmin.opts,
         "form": form,
         "enrollments": enrollments,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "media": modeladmin.media + form.media,
+        "action": action,
+        "intro": intro,
+        "submit": submit,
     }
     return TemplateResponse(request, "admin/academics/enrollment/complete.html", context)
+
+
+@admin.action(permissions=["change"], description="Mark selected enrollments completed")
+def complete_enrollments(modeladmin, request, queryset):
+    enrollments = list(queryset.live().select_related("student", "course"))
+    graded = any(enrollment.course.graded for enrollment in enrollments)
+    form = CompletionForm(request.POST if "apply" in request.POST else None, graded=graded)
+    if form.is_valid():
+        completed_at, grade = form.cleaned_data["completed_at"], form.cleaned_data["grade"]
+        if apply_all_or_nothing(
+            modeladmin,
+            request,
+            enrollments,
+            lambda e: enrollment_complete(enrollment=e, completed_at=completed_at, grade=grade),
+        ):
+            modeladmin.message_user(
+                request, MSG_COMPLETED.format(count=len(enrollments), date=completed_at)
+            )
+        return None
+    return _intermediate(
+        modeladmin,
+        request,
+        form=form,
+        enrollments=enrollments,
+        action="complete_enrollments",
+        title="Mark enrollments completed",
+        intro=f"These {len(enrollments)} enrollment(s) will be marked completed on the date "
+        "below, with the grade below:",
+        submit="Mark completed",
+    )
 
 
 @admin.action(permissions=["change"], description="Drop selected enrollments")
@@ -57,6 +105,57 @@ def drop_enrollments(modeladmin, request, queryset):
         modeladmin, request, enrollments, lambda e: enrollment_drop(enrollment=e)
     ):
         modeladmin.message_user(request, MSG_DROPPED.format(count=len(enrollments)))
+
+
+@admin.action(permissions=["change"], description="Finalize selected enrollments")
+def finalize_enrollments(modeladmin, request, queryset):
+    """All or nothing, as the services say: each must be completed or dropped and keep the
+    rules (docs/api.md, Enrollment lifecycle)."""
+    enrollments = list(queryset.live().select_related("student", "course"))
+    if apply_all_or_nothing(
+        modeladmin, request, enrollments, lambda e: enrollment_finalize(enrollment=e)
+    ):
+        modeladmin.message_user(request, MSG_FINALIZED.format(count=len(enrollments)))
+
+
+@admin.action(permissions=["change"], description="Reopen selected finalized enrollments")
+def reopen_enrollments(modeladmin, request, queryset):
+    enrollments = list(queryset.live().select_related("student", "course"))
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if apply_all_or_nothing(
+            modeladmin,
+            request,
+            enrollments,
+            lambda e: enrollment_reopen(enrollment=e, reason=reason),
+        ):
+            modeladmin.message_user(request, MSG_REOPENED.format(count=len(enrollments)))
+        return None
+    return _intermediate(
+        modeladmin,
+        request,
+        form=form,
+        enrollments=enrollments,
+        action="reopen_enrollments",
+        title="Reopen finalized enrollments",
+        intro=f"These {len(enrollments)} enrollment(s) will be reopened; the reason is kept in "
+        "their history:",
+        submit="Reopen",
+    )
+
+
+class FinalizedFilter(admin.SimpleListFilter):
+    title = "finalized"
+    parameter_name = "finalized"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Yes"), ("no", "No"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(finalized_at__isnull=self.value() == "no")
+        return queryset
 
 
 @admin.register(Enrollment, site=registrar_site)
@@ -70,9 +169,11 @@ class EnrollmentAdmin(RecordAdmin):
         "grade",
         "enrolled_at",
         "completed_at",
+        "finalized_at",
     )
     list_filter = (
         "completion_status",
+        FinalizedFilter,
         "course__institution",
         "course",
         "cohort",
@@ -83,7 +184,14 @@ class EnrollmentAdmin(RecordAdmin):
     search_fields = ("student__name", "student__email", "course__name", "course__code")
     autocomplete_fields = ("student", "course", "cohort")
     date_hierarchy = "enrolled_at"
-    actions = [*RecordAdmin.actions, complete_enrollments, drop_enrollments]
+    readonly_fields = (*RecordAdmin.readonly_fields, "finalized_at")
+    actions = [
+        *RecordAdmin.actions,
+        complete_enrollments,
+        drop_enrollments,
+        finalize_enrollments,
+        reopen_enrollments,
+    ]
 
     @admin.display(description="student", ordering="student__name")
     def student_name(self, enrollment):

@@ -3,7 +3,10 @@ the platform site (public URLconf) holds tenants and API clients. Registering ea
 site only keeps tenant tables out of the public schema's admin and the other way round."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from academics.choices import CompletionStatus, CourseStatus
 from academics.models import Course, Enrollment, Student
@@ -22,6 +25,26 @@ class RegistrarAdminSite(admin.AdminSite):
         context["site_header"] = f"{name} · Registrar admin"
         context["site_title"] = f"{name} registrar"
         return context
+
+    def get_urls(self):
+        quality = path("data-quality/", self.admin_view(self.data_quality), name="data_quality")
+        return [quality, *super().get_urls()]
+
+    def data_quality(self, request):
+        """The data-quality checks (academics/quality.py) with counts and changelist links; for
+        registrars, who can correct what they find."""
+        from academics.quality import data_quality, finding_url
+
+        if not request.user.has_perm("academics.change_enrollment"):
+            raise PermissionDenied
+        findings = [(f.check.title, f.count, finding_url(f.check)) for f in data_quality()]
+        context = {
+            **self.each_context(request),
+            "title": "Data quality",
+            "findings": findings,
+            "total": sum(count for _title, count, _url in findings),
+        }
+        return TemplateResponse(request, "admin/data_quality.html", context)
 
     def index(self, request, extra_context=None):
         extra_context = {"dashboard": self.dashboard(request), **(extra_context or {})}

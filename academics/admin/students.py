@@ -1,12 +1,16 @@
 from django.contrib import admin
+from django.http import Http404, HttpResponse
+from django.urls import path
 
 from academics.admin.base import RecordAdmin, RecordForm
 from academics.admin.sites import registrar_site
 from academics.models import Enrollment, Student
+from academics.transcripts import transcript_pdf
 
 
 class StudentEnrollmentInline(admin.TabularInline):
-    """A student's enrollments, editable in place: enrolling a student is daily work."""
+    """A student's enrollments, editable in place: enrolling a student is daily work. A
+    finalized one refuses changes here too (`RecordForm`)."""
 
     model = Enrollment
     form = RecordForm
@@ -25,3 +29,22 @@ class StudentAdmin(RecordAdmin):
     list_filter = ("gender", "created_at")
     search_fields = ("name", "email", "social_name")
     inlines = [StudentEnrollmentInline]
+    change_form_template = "admin/academics/student/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.transcript_view)
+        return [
+            path("<path:object_id>/transcript/", view, name="academics_student_transcript"),
+            *super().get_urls(),
+        ]
+
+    def transcript_view(self, request, object_id):
+        """The student's transcript as the API's PDF (docs/api.md, Transcript)."""
+        student = self.get_object(request, object_id)
+        if student is None or not self.has_view_permission(request, student):
+            raise Http404
+        tenant = getattr(request, "tenant", None)
+        body = transcript_pdf(student=student, tenant_name=tenant.name if tenant else "")
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="transcript-{student.uuid}.pdf"'
+        return response

@@ -9,14 +9,19 @@ from academics.history import STAFF, SYSTEM
 # Bookkeeping columns: a change of theirs is the action itself, not a field change.
 NOT_CHANGES = frozenset({"uuid", "created_at", "updated_at", "deleted_at"})
 HISTORY_TYPES = {"+": "created", "~": "updated", "-": "deleted"}
+# (field, action when it gains a value, action when it loses it), first match wins; the same
+# actions as the changes feed's (docs/design/changes.md).
+STATE_ACTIONS = (("deleted_at", "deleted", "restored"), ("finalized_at", "finalized", "reopened"))
 
 
 def history_action(entry, previous) -> str:
     if entry.history_type == "~" and previous is not None:
-        if previous.deleted_at is None and entry.deleted_at is not None:
-            return "deleted"
-        if previous.deleted_at is not None and entry.deleted_at is None:
-            return "restored"
+        for name, gained, lost in STATE_ACTIONS:
+            before, after = getattr(previous, name, None), getattr(entry, name, None)
+            if before is None and after is not None:
+                return gained
+            if before is not None and after is None:
+                return lost
     return HISTORY_TYPES[entry.history_type]
 
 
@@ -35,7 +40,9 @@ class HistoryFormat:
     def __init__(self, record, plan):
         converters = {name: how for name, _source, _index, how in plan.layout}
         self.fields = [
-            (name, converters.get(name)) for name in record.own_fields if name not in NOT_CHANGES
+            (name, converters.get(name))
+            for name in (*record.own_fields, *record.read_only)
+            if name not in NOT_CHANGES
         ]
         self.relations = record.relations
 

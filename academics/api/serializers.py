@@ -42,6 +42,7 @@ def serializer_for(record: RecordType) -> type[RecordSerializer]:
             "fields": (
                 "uuid",
                 *record.own_fields,
+                *record.read_only,
                 *relation_names,
                 *(f"{name}_uuid" for name in relation_names),
                 *TIMESTAMPS,

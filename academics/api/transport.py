@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from academics import limits
 from academics.api import messages as api_msg
 from academics.errors import MSG_TENANT_HEADER_REQUIRED, error_body, json_error, unauthenticated
-from academics.services import DeletionProtected, RecordChanged, RecordGone
+from academics.services import Conflict, RecordChanged, RecordGone
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def exception_handler(exc, context):
         return Response(error_body(api_msg.MALFORMED_JSON), status=400)
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return Response(error_body(api_msg.UNSUPPORTED_MEDIA_TYPE), status=415)
-    if isinstance(exc, DeletionProtected):
+    if isinstance(exc, Conflict):  # deletion protection, a finalized enrollment
         return Response(error_body(exc.message), status=409)
     if isinstance(exc, RecordChanged):
         return Response(error_body(api_msg.RECORD_CHANGED), status=412)

@@ -19,6 +19,10 @@ class Course(RecordModel):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True, default="")
     workload_hours = models.PositiveIntegerField(null=True, blank=True)
+    # Whether a completed enrollment is expected to carry a grade (a graded degree, not a
+    # pass/fail workshop): the data-quality view lists completed ones without one, and such an
+    # enrollment cannot be finalized (docs/api.md, Enrollment lifecycle).
+    graded = models.BooleanField(default=True, db_default=True)
     area = models.CharField(max_length=255, blank=True, default="")
     version = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(

@@ -8,6 +8,9 @@ from academics.models.base import RecordModel
 from academics.models.courses import Cohort, Course
 from academics.models.students import Student
 
+COMPLETED = CompletionStatus.COMPLETED.value
+ENROLLED = CompletionStatus.ENROLLED.value
+
 
 class Enrollment(RecordModel):
     """A student's registration in a course (and optionally one of its cohorts), with its
@@ -36,11 +39,17 @@ class Enrollment(RecordModel):
     )
     enrolled_at = models.DateField(db_index=True)
     completed_at = models.DateField(null=True, blank=True)
+    # Set and cleared only by `enrollment_finalize` / `enrollment_reopen` (academics/services.py):
+    # a finalized enrollment is one a certificate may be issued from, and refuses every change.
+    finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     constraint_fields = {
         "enrollment_grade_range": "grade",
         "enrollment_completed_not_before_enrolled": "completed_at",
         "enrollment_unique_live": "student",
+        "enrollment_completed_has_date": "completed_at",
+        "enrollment_completed_at_only_when_completed": "completed_at",
+        "enrollment_grade_not_while_enrolled": "grade",
     }
 
     class Meta(RecordModel.Meta):
@@ -66,10 +75,39 @@ class Enrollment(RecordModel):
                 name="enrollment_unique_live",
                 violation_error_message=msg.ENROLLMENT_DUPLICATE,
             ),
+            # The lifecycle rules (docs/api.md, Enrollment lifecycle). Added NOT VALID (migration
+            # 0006): rows written before them stay readable and are listed by the data-quality
+            # view; every write from then on is checked. A deleted row is exempt, so that a
+            # registrar can still delete a legacy row that breaks them.
+            models.CheckConstraint(
+                condition=~Q(completion_status=COMPLETED)
+                | Q(completed_at__isnull=False)
+                | Q(deleted_at__isnull=False),
+                name="enrollment_completed_has_date",
+                violation_error_message=msg.COMPLETED_AT_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_status=COMPLETED)
+                | Q(completed_at__isnull=True)
+                | Q(deleted_at__isnull=False),
+                name="enrollment_completed_at_only_when_completed",
+                violation_error_message=msg.COMPLETED_AT_PROHIBITED,
+            ),
+            models.CheckConstraint(
+                condition=~Q(completion_status=ENROLLED)
+                | Q(grade__isnull=True)
+                | Q(deleted_at__isnull=False),
+                name="enrollment_grade_not_while_enrolled",
+                violation_error_message=msg.GRADE_PROHIBITED,
+            ),
         ]
 
     def __str__(self):
         return f"{self.student.name} in {self.course.name}"
+
+    @property
+    def is_finalized(self) -> bool:
+        return self.finalized_at is not None
 
     def clean(self):
         errors = {}

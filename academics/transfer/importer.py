@@ -41,7 +41,9 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from academics import messages as rules_msg
 from academics.history import current_actor
+from academics.lifecycle import finalized_dependants, fixed_field_errors
 from academics.transfer import messages as msg
 from academics.transfer.files import UNNAMED
 from academics.transfer.matching import RecordMatching, instance_key, unmatched
@@ -173,6 +175,10 @@ class RowImporter(ReferenceResolution, RecordMatching):
             self._resolve(ref, readable)
             self._lock_related(ref, readable)
         self._match(readable)
+        # Records whose fields finalized enrollments fix (academics/lifecycle.py), before the
+        # chunk's COPY holds the connection.
+        matched = [row.match.pk for row in readable if row.match is not None]
+        self.finalized_dependants = finalized_dependants(self.model, matched)
         return rows
 
     def _check(self, rows: list[Row], report, on_row, create=None) -> list:
@@ -336,7 +342,16 @@ class RowImporter(ReferenceResolution, RecordMatching):
         changed = {name for name, old in before.items() if not _same(old, getattr(instance, name))}
         if not changed:
             return None, UNCHANGED
-        instance._transfer_changed = {self.meta.get_field(n).name for n in changed}
+        if getattr(instance, "is_finalized", False):
+            row.fail("", rules_msg.ENROLLMENT_FINALIZED)
+            return None, REJECT
+        names = {self.meta.get_field(n).name for n in changed}
+        dependants = self.finalized_dependants.get(instance.pk, 0)
+        for name, message in fixed_field_errors(self.model, names, dependants).items():
+            row.fail(self._column(name), message)
+        if row.errors:
+            return None, REJECT
+        instance._transfer_changed = names
         return instance, UPDATE
 
     def _new_instance(self) -> models.Model:

@@ -15,6 +15,12 @@ from tests.factories import (
 )
 
 
+class DroppedEnrollmentFactory(EnrollmentFactory):
+    """Dropped, so that a grade may be set (docs/api.md, Enrollment lifecycle)."""
+
+    completion_status = "dropped"
+
+
 def no_enrollment_rows() -> dict:
     """Management data of an empty enrollment inline (student and course pages)."""
     return {
@@ -106,7 +112,7 @@ SPECS = [
     ),
     AdminSpec(
         model=Enrollment,
-        factory=EnrollmentFactory,
+        factory=DroppedEnrollmentFactory,
         add_data=lambda: {
             "student": StudentFactory().pk,
             "course": CourseFactory().pk,

@@ -25,7 +25,7 @@ def test_mark_completed_asks_for_the_date_then_completes(registrar_client):
 
     form_page = registrar_client.post(ENROLLMENTS, selection)
     applied = registrar_client.post(
-        ENROLLMENTS, {**selection, "apply": "1", "completed_at": "2026-06-30"}
+        ENROLLMENTS, {**selection, "apply": "1", "completed_at": "2026-06-30", "grade": "8.5"}
     )
 
     assert form_page.status_code == 200
@@ -45,6 +45,7 @@ def test_mark_completed_changes_nothing_when_one_enrollment_breaks_a_rule(regist
         "_selected_action": [early.pk, late.pk],
         "apply": "1",
         "completed_at": "2026-06-30",
+        "grade": "8.5",
     }
 
     response = registrar_client.post(ENROLLMENTS, data)

@@ -64,7 +64,7 @@ def test_an_enrollment_added_inline_on_the_student_page_follows_the_rules(regist
         **no_enrollment_rows(),
         "enrollments-TOTAL_FORMS": "1",
         "enrollments-0-course": course.pk,
-        "enrollments-0-completion_status": "enrolled",
+        "enrollments-0-completion_status": "dropped",
         "enrollments-0-enrolled_at": "2026-02-01",
         "enrollments-0-grade": "11",
     }

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from academics.api.views import VIEWSETS
+from academics.records import record_type
 from tests import factories as f
 
 
@@ -47,6 +48,7 @@ class Resource:
         return {
             "uuid",
             *(f.name for f in meta.concrete_fields if f.editable and not f.primary_key),
+            *record_type(self.model).read_only,
             *TIMESTAMPS,
         }
 
@@ -190,11 +192,15 @@ RESOURCES = [
         path="enrollments",
         factory=f.EnrollmentFactory,
         payload=_enrollment_payload,
-        change={"grade": 9.5},
+        # A grade is for a completed or dropped enrollment (docs/api.md, Enrollment lifecycle).
+        change={"completion_status": "dropped", "grade": 9.5},
         required="enrolled_at",
         variants={
             "completion_status": ({"completion_status": "dropped"}, {}),
-            "grade": ({"grade": Decimal("8.50")}, {"grade": Decimal("6.00")}),
+            "grade": (
+                {"grade": Decimal("8.50"), "completion_status": "dropped"},
+                {"grade": Decimal("6.00"), "completion_status": "dropped"},
+            ),
         },
         references={
             "student_uuid": f.StudentFactory,

@@ -27,13 +27,17 @@ def body():
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"grade": 10.01}, "grade", msg.GRADE_RANGE),
-        ({"grade": 11}, "grade", msg.GRADE_RANGE),
-        ({"grade": 100}, "grade", msg.GRADE_RANGE),
-        ({"grade": -0.5}, "grade", msg.GRADE_RANGE),
-        ({"grade": 8.755}, "grade", msg.GRADE_DECIMALS),
+        ({"grade": 10.01, "completion_status": "dropped"}, "grade", msg.GRADE_RANGE),
+        ({"grade": 11, "completion_status": "dropped"}, "grade", msg.GRADE_RANGE),
+        ({"grade": 100, "completion_status": "dropped"}, "grade", msg.GRADE_RANGE),
+        ({"grade": -0.5, "completion_status": "dropped"}, "grade", msg.GRADE_RANGE),
+        ({"grade": 8.755, "completion_status": "dropped"}, "grade", msg.GRADE_DECIMALS),
         ({"grade": "eight"}, "grade", api_msg.NUMERIC.format(attribute="grade")),
-        ({"completed_at": "2024-01-31"}, "completed_at", msg.COMPLETED_BEFORE_ENROLLED),
+        (
+            {"completed_at": "2024-01-31", "completion_status": "completed"},
+            "completed_at",
+            msg.COMPLETED_BEFORE_ENROLLED,
+        ),
         (
             {"enrolled_at": "2024-13-01"},
             "enrolled_at",
@@ -58,7 +62,7 @@ def test_enrollment_bad_input_is_rejected(api_client, body, changes, field, mess
 
 def test_enrollment_grade_bounds_are_accepted(api_client, body):
     # when
-    low = api_client.post(URL, {**body, "grade": 0}, format="json")
+    low = api_client.post(URL, {**body, "grade": 0, "completion_status": "dropped"}, format="json")
     high = api_client.patch(
         f"{URL}/{low.json()['data']['uuid']}", {"grade": "10.00"}, format="json"
     )
@@ -101,7 +105,9 @@ def test_enrollment_of_an_archived_course_can_still_be_changed(api_client):
     enrollment.course.save()
 
     # when
-    response = api_client.patch(f"{URL}/{enrollment.uuid}", {"grade": 7}, format="json")
+    response = api_client.patch(
+        f"{URL}/{enrollment.uuid}", {"completion_status": "dropped", "grade": 7}, format="json"
+    )
 
     # then
     assert response.status_code == 200

@@ -54,6 +54,12 @@ def test_every_endpoint_is_described_without_trailing_slash(schema):
         expected |= {f"/api/{resource}", f"/api/{resource}/{{uuid}}"}
         expected.add(f"/api/{resource}/batch/destroy")
         expected.add(f"/api/{resource}/{{uuid}}/history")
+    # The enrollment lifecycle's endpoints (docs/api.md, Enrollment lifecycle).
+    expected |= {
+        "/api/enrollments/{uuid}/finalize",
+        "/api/enrollments/{uuid}/reopen",
+        "/api/students/{uuid}/transcript",
+    }
 
     assert set(schema["paths"]) == expected
 

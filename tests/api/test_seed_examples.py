@@ -1,6 +1,8 @@
 """DokStamp's two documentation pages (on courses and on enrollments), as a client would use
 them: the same paths, headers, bodies and query strings, with base URL http://HOST/api."""
 
+from datetime import date
+
 import pytest
 
 from tests.factories import (
@@ -103,6 +105,7 @@ def test_create_an_enrollment(api_client):
         "grade": 8.75,
         "enrolled_at": "2024-02-01T00:00:00.000000Z",
         "completed_at": "2027-12-20T00:00:00.000000Z",
+        "finalized_at": None,
         "student": {"uuid": str(student.uuid), "name": "Maria Fernanda Silva"},
         "course": {"uuid": str(cohort.course.uuid), "name": "Bachelor of Computer Science"},
         "cohort": {"uuid": str(cohort.uuid), "code": "BCS-2024-EVE"},
@@ -113,9 +116,11 @@ def test_create_an_enrollment(api_client):
 def test_list_completed_enrollments_of_a_course(api_client):
     # given
     cohort = CohortFactory()
-    completed = EnrollmentFactory(cohort=cohort, completion_status="completed")
+    completed = EnrollmentFactory(
+        cohort=cohort, completion_status="completed", completed_at=date(2024, 12, 1)
+    )
     EnrollmentFactory(cohort=cohort)
-    EnrollmentFactory(completion_status="completed")
+    EnrollmentFactory(completion_status="completed", completed_at=date(2024, 12, 1))
 
     # when
     response = api_client.get(

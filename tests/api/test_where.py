@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from academics.api import messages as api_msg
+from academics.choices import CompletionStatus
 from academics.models import Course, Student
 from tests.api.helpers import assert_invalid
 from tests.factories import (
@@ -75,8 +76,8 @@ def test_a_decimal_is_plain_digits_with_a_point(api_client):
 
 def test_decimal_operators(api_client):
     # given
-    low = EnrollmentFactory(grade=Decimal("5.50"))
-    high = EnrollmentFactory(grade=Decimal("9.25"))
+    low = EnrollmentFactory(grade=Decimal("5.50"), completion_status=CompletionStatus.DROPPED)
+    high = EnrollmentFactory(grade=Decimal("9.25"), completion_status=CompletionStatus.DROPPED)
 
     # then
     assert found(api_client, "enrollments", {"where[grade][gte]": "9.25"}) == ids(high)

@@ -3,7 +3,8 @@ changes in commit order, nothing of a transaction still running — with real pa
 connections, since the guarantee is about concurrent transactions."""
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -11,8 +12,15 @@ from django_tenants.utils import tenant_context
 
 from academics.api import messages as api_msg
 from academics.changes import CursorExpired, changes_head, changes_page, changes_prune
+from academics.choices import CompletionStatus
 from academics.models import Student
-from academics.services import record_restore, record_save, record_soft_delete
+from academics.services import (
+    enrollment_finalize,
+    enrollment_reopen,
+    record_restore,
+    record_save,
+    record_soft_delete,
+)
 from academics.tenancy.models import Tenant
 from tests.committed import finish, in_thread
 from tests.conftest import TENANT_B
@@ -259,3 +267,25 @@ def test_a_bulk_import_appears_in_the_feed(run, tmp_path):
     assert report.ok and report.counts["create"] == 300
     assert [c.action for c in page.changes] == ["created"] * 300
     assert sorted(c.data["email"] for c in page.changes) == sorted(r.split(",")[0] for r in rows)
+
+
+def test_finalize_and_reopen_appear_as_their_own_actions(run):
+    # given the feed as it is
+    start = run(cursor_now)
+
+    # when a completed enrollment is finalized, then reopened
+    def life():
+        enrollment = EnrollmentFactory(
+            completion_status=CompletionStatus.COMPLETED,
+            completed_at=date(2024, 12, 1),
+            grade=Decimal("9.00"),
+        )
+        enrollment_finalize(enrollment=enrollment)
+        enrollment_reopen(enrollment=enrollment, reason="Grade appeal")
+        return str(enrollment.uuid)
+
+    me = run(life)
+
+    # then
+    changes, _after = run(lambda: feed(start, resources=["enrollments"]))
+    assert changes == [("created", me), ("finalized", me), ("reopened", me)]

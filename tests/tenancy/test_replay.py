@@ -21,8 +21,19 @@ from tests.committed import committed
 # The test database is made only for sessions holding a django_db test; the work itself is
 # committed on connections of its own (tests/committed.py).
 pytestmark = pytest.mark.django_db
-LAST = ("academics", "0005_history_actor")
-BEFORE_LAST = "0004_changes_feed"
+
+
+def _last_two():
+    """The newest migration of `academics` and the one before it."""
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    (last,) = graph.leaf_nodes("academics")
+    (before,) = graph.node_map[last].parents
+    return last, before.key[1]
+
+
+LAST, BEFORE_LAST = _last_two()
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +68,7 @@ def test_the_plan_is_the_missing_migration_as_sql(lagging_tenant):
 
     assert plan.migrations == [LAST]
     assert plan.replayable
-    assert any("history_actor_type" in statement for statement in plan.statements)
+    assert any(statement.startswith(("ALTER", "CREATE")) for statement in plan.statements)
 
 
 def test_a_failing_replay_leaves_the_schema_as_it_was(lagging_tenant):

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -141,7 +142,9 @@ def test_import_command_reads_the_byte_order_mark_spreadsheets_write(tenant_a, t
 def test_export_command_writes_the_columns_import_reads(tenant_a, tmp_path):
     with tenant_context(tenant_a):
         enrollment = EnrollmentFactory(
-            grade=Decimal("8.50"), completion_status=CompletionStatus.COMPLETED
+            grade=Decimal("8.50"),
+            completion_status=CompletionStatus.COMPLETED,
+            completed_at=date(2024, 12, 1),
         )
         enrollment.completed_at = enrollment.enrolled_at
         enrollment.save()
@@ -193,7 +196,13 @@ def _seed_every_resource():
     course = CourseFactory(institution=institution, organization=faculty, workload_hours=None)
     cohort = CohortFactory(course=course, modality="remote", end_date=None)
     student = StudentFactory(gender="female", social_name="Bia")
-    EnrollmentFactory(student=student, cohort=cohort, course=course, grade=Decimal("7.25"))
+    EnrollmentFactory(
+        student=student,
+        cohort=cohort,
+        course=course,
+        grade=Decimal("7.25"),
+        completion_status=CompletionStatus.DROPPED,
+    )
     EnrollmentFactory(student=student, course=course, cohort=None)
     EnrollmentFactory()
 

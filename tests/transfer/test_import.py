@@ -138,12 +138,12 @@ def test_any_invalid_row_writes_nothing_and_every_bad_row_is_reported(write_csv)
         [
             ENROLLMENT_HEADER,
             ["ana@example.edu", "CK", "K1", "enrolled", "", "2024-02-01", ""],  # valid
-            ["ana@example.edu", "CK", "", "completed", "10.5", "2024-02-01", ""],
+            ["ana@example.edu", "CK", "", "completed", "10.5", "2024-02-01", "2024-12-01"],
             ["nobody@example.edu", "CK", "", "enrolled", "", "2024-02-01", ""],
             ["ana@example.edu", "CX", "K1", "enrolled", "", "2024-02-01", ""],
             ["ana@example.edu", "DRAFT", "", "enrolled", "", "2024-02-01", ""],
-            ["ana@example.edu", "CX", "", "enrolled", "", "2024-02-01", "2024-01-01"],
-            ["ana@example.edu", "CX", "OTHER", "enrolled", "7.123", "01/02/2024", ""],
+            ["ana@example.edu", "CX", "", "completed", "", "2024-02-01", "2024-01-01"],
+            ["ana@example.edu", "CX", "OTHER", "dropped", "7.123", "01/02/2024", ""],
             ["ana@example.edu", "CK", "K1", "dropped", "", "2024-02-01", ""],
         ]
     )
@@ -429,7 +429,10 @@ def test_a_grade_with_two_commas_is_still_refused(write_csv):
     StudentFactory(email="ana@example.edu")
     CohortFactory(code="K1", course__code="CK")
     path = write_csv(
-        [ENROLLMENT_HEADER, ["ana@example.edu", "CK", "K1", "completed", "8,5,1", "2024-02-01", ""]]
+        [
+            ENROLLMENT_HEADER,
+            ["ana@example.edu", "CK", "K1", "completed", "8,5,1", "2024-02-01", "2024-12-01"],
+        ]
     )
 
     report = records_import_file(resource="enrollments", path=path)

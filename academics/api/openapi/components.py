@@ -19,6 +19,8 @@ BEARER, OAUTH2 = "bearerAuth", "oauth2"
 
 UUID = {"type": "string", "format": "uuid"}
 DATE = {"type": "string", "format": "date"}
+# What a change did (docs/api.md, Changes feed and History).
+ACTIONS = ["created", "updated", "deleted", "restored", "finalized", "reopened"]
 ERROR = {
     "type": "object",
     "description": "Every failure, on every /api path.",
@@ -128,7 +130,7 @@ def change_schema(records: list[dict]) -> dict:
             "cursor": {"type": "string", "description": "This change's place in the feed."},
             "resource": {"type": "string", "enum": [record.name for record in REGISTRY]},
             "uuid": UUID,
-            "action": {"type": "string", "enum": ["created", "updated", "deleted", "restored"]},
+            "action": {"type": "string", "enum": ACTIONS},
             "occurred_at": {"type": "string", "format": "date-time"},
             "data": {
                 "anyOf": records,
@@ -166,7 +168,7 @@ def changes_page_schema(change) -> dict:
 HISTORY_ENTRY = {
     "type": "object",
     "properties": {
-        "action": {"type": "string", "enum": ["created", "updated", "deleted", "restored"]},
+        "action": {"type": "string", "enum": ACTIONS},
         "occurred_at": {"type": "string", "format": "date-time"},
         "actor": {
             "type": "object",
@@ -261,6 +263,8 @@ RECORD_HEADERS = {
     "update": (IF_MATCH,),
     "partial_update": (IF_MATCH,),
     "destroy": (IF_MATCH,),
+    "finalize": (IF_MATCH,),
+    "reopen": (IF_MATCH,),
 }
 ETAG = {
     "ETag": {

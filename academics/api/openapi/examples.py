@@ -36,6 +36,7 @@ ENROLLMENT = {
     "grade": 8.75,
     "enrolled_at": "2024-02-01T00:00:00.000000Z",
     "completed_at": "2027-12-20T00:00:00.000000Z",
+    "finalized_at": None,
     "student": {"uuid": "f6a7b8c9-d0e1-2345-fabc-456789012345", "name": "Maria Fernanda Silva"},
     "course": {"uuid": COURSE["uuid"], "name": COURSE["name"]},
     "cohort": {"uuid": "e5f6a7b8-c9d0-1234-efab-345678901234", "code": "BCS-2024-EVE"},

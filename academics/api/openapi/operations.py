@@ -41,6 +41,7 @@ from academics.api.openapi.examples import (
     QUERY_VALIDATION_EXAMPLE,
     VALIDATION_EXAMPLE,
 )
+from academics.api.openapi.lifecycle import LIFECYCLE_REQUEST, TRANSCRIPT
 from academics.api.serializers import SERIALIZERS
 from academics.errors import (
     MSG_TENANT_HEADER_MALFORMED,
@@ -74,6 +75,9 @@ RECORD_ERRORS = {
     "destroy": (400, 401, 403, 404, 409, 412, 429),
     "batch_destroy": (400, 401, 403, 409, 415, 422, 429),
     "history": (400, 401, 403, 404, 422, 429),
+    "finalize": (400, 401, 403, 404, 409, 412, 415, 422, 429),
+    "reopen": (400, 401, 403, 404, 409, 412, 415, 422, 429),
+    "transcript": (400, 401, 403, 404, 429),
 }
 RECORD_SUMMARIES = {
     "list": "List {plural}",
@@ -84,6 +88,9 @@ RECORD_SUMMARIES = {
     "destroy": "Delete a {name}",
     "batch_destroy": "Delete several {plural}",
     "history": "History of a {name}",
+    "finalize": "Finalize a {name}",
+    "reopen": "Reopen a finalized {name}",
+    "transcript": "Transcript of a {name}",
 }
 RECORD_DESCRIPTIONS = {
     "list": "Filtered with `where[...]`, searched with `search`, sorted with `sort[...]`, a page "
@@ -96,6 +103,11 @@ RECORD_DESCRIPTIONS = {
     "batch_destroy": f"All or nothing: at most {MAX_BATCH} uuids, each a live record here.",
     "history": "Its changes, newest first: who made each (API client, staff user, import file or "
     "command), and what it changed, in the API's field names and formats. Deleted records too.",
+    "finalize": "Only a completed or dropped enrollment that keeps every rule; from then on it "
+    "refuses every change and its deletion (409) until it is reopened.",
+    "reopen": "`reason` is required and kept in the history.",
+    "transcript": "Every live enrollment with its course and cohort, and a summary of the "
+    "completed ones. With `Accept: application/pdf`, the same as a printable PDF.",
 }
 
 
@@ -201,6 +213,9 @@ class ContractSchema(AutoSchema):
         if self._resource() and self.view.action == "batch_destroy":
             schema = _component(self.registry, "BatchDestroyRequest", BATCH_DESTROY)
             return {"content": {JSON: {"schema": schema}}, "required": True}
+        if self._resource() and self.view.action in ("finalize", "reopen"):
+            schema = _component(self.registry, "LifecycleRequest", LIFECYCLE_REQUEST)
+            return {"content": {JSON: {"schema": schema}}, "required": False}
         body = super()._get_request_body(direction)
         if body and self._resource():
             example = EXAMPLES.get(self._resource(), {}).get("create")
@@ -272,6 +287,16 @@ class ContractSchema(AutoSchema):
             return {
                 "200": {"description": "One page of changes.", "content": _media(page)},
                 **self._errors(RECORD_ERRORS["history"]),
+            }
+        if self._resource() and self.view.action == "transcript":
+            schema = _component(self.registry, "Transcript", TRANSCRIPT)
+            pdf = {"schema": {"type": "string", "format": "binary"}}
+            return {
+                "200": {
+                    "description": "The transcript, as JSON or (Accept: application/pdf) PDF.",
+                    "content": {**_media(schema), "application/pdf": pdf},
+                },
+                **self._errors(RECORD_ERRORS["transcript"]),
             }
         if self._resource():
             return {**self._success(), **self._errors(RECORD_ERRORS[self.view.action])}

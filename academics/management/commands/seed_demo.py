@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from academics.choices import CompletionStatus, CourseStatus, InstitutionStatus, Modality
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
 from academics.roles import REGISTRAR, VIEWER, staff_user_save
-from academics.services import record_save
+from academics.services import enrollment_finalize, record_save
 from academics.tenancy.clients import api_client_create
 from academics.tenancy.models import ApiClient
 from academics.tenancy.services import default_domain, tenant_provision
@@ -173,6 +173,16 @@ class Command(BaseCommand):
         rng = random.Random(2024)
         today = date.today()
         students = [self._student(rng, number, today) for number in range(200)]
+        # A deliberate data-quality finding for the registrar's page (academics/quality.py): the
+        # same person registered twice, under a second email.
+        twin = students[0]
+        record_save(
+            record=Student(
+                name=twin.name,
+                email=twin.email.replace("@", ".again@"),
+                date_of_birth=twin.date_of_birth,
+            )
+        )
         enrollments = 0
         courses = 0
         for spec in INSTITUTIONS:
@@ -210,7 +220,7 @@ class Command(BaseCommand):
                 course.status = status
                 record_save(record=course)
         return (
-            f"2 institutions, 4 organizations, {courses} courses, 200 students, "
+            f"2 institutions, 4 organizations, {courses} courses, 201 students, "
             f"{enrollments} enrollments."
         )
 
@@ -241,7 +251,7 @@ class Command(BaseCommand):
             for student in rng.sample(students, 32):
                 status = rng.choices(list(CompletionStatus), weights=[5, 4, 1])[0]
                 completed = status == CompletionStatus.COMPLETED
-                record_save(
+                enrollment = record_save(
                     record=Enrollment(
                         student=student,
                         course=course,
@@ -252,5 +262,8 @@ class Command(BaseCommand):
                         completed_at=start + timedelta(days=300) if completed else None,
                     )
                 )
+                if completed and year == today.year - 2:
+                    # Last-but-one year's results are final (docs/api.md, Enrollment lifecycle).
+                    enrollment_finalize(enrollment=enrollment)
                 created += 1
         return created
