@@ -84,6 +84,7 @@ SHARED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "corsheaders",
 ]
 TENANT_APPS = [
     "django.contrib.auth",
@@ -110,6 +111,8 @@ TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 60)
 # routing gives itself (an unknown tenant's 401 must equal a foreign token's, docs/api.md).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the tenant routing: a browser's preflight carries no X-Tenant (docs/api.md, CORS).
+    "corsheaders.middleware.CorsMiddleware",
     "academics.limits.RequestLimitsMiddleware",
     "academics.tenancy.middleware.TenantMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -124,6 +127,21 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out login into its refusal.
     "axes.middleware.AxesMiddleware",
 ]
+
+# CORS (docs/api.md, CORS): no cross-origin access unless an origin is listed, for a tenant's
+# browser app that calls the API through its own token proxy.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "x-tenant",
+    "idempotency-key",
+    "if-match",
+)
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After", "Location")
+CORS_PREFLIGHT_MAX_AGE = 600
 
 # Request bodies (academics/limits.py): JSON under /api; elsewhere the admin's spreadsheet uploads.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 4 * 1024 * 1024)
