@@ -52,7 +52,10 @@ def record_resource(record, resource):
     record("POST", base, base, {})
     record("GET", item, f"{base}/{uuid}")
     record("GET", item, f"{base}/{MISSING}")
-    record("PATCH", item, f"{base}/{uuid}", resource.change)
+    # The full payload makes a completed enrollment, which the generic change (dropping an
+    # enrolled one) would contradict; a completed one may take a new grade.
+    change = {"grade": 9.0} if resource.path == "enrollments" else resource.change
+    record("PATCH", item, f"{base}/{uuid}", change)
     record("PATCH", item, f"{base}/{uuid}", {resource.required: None})
     record("PUT", item, f"{base}/{uuid}", resource.payload())
     record("PUT", item, f"{base}/{uuid}", {})
@@ -83,6 +86,29 @@ def record_the_rest(record, client, make_api_client, tenant_a):
     record("GET", "/api/changes", "/api/changes?limit=5")
     record("GET", "/api/changes", "/api/changes?limit=0")
     record.recorded.extend(anonymous.recorded)
+    record_lifecycle(record)
+
+
+def record_lifecycle(record):
+    """Finalize, reopen and the transcript (docs/api.md, Enrollment lifecycle)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.factories import EnrollmentFactory
+
+    enrollment = EnrollmentFactory(
+        completion_status="completed", completed_at=date(2024, 12, 1), grade=Decimal("8.50")
+    )
+    finalize = "/api/enrollments/{uuid}/finalize"
+    reopen = "/api/enrollments/{uuid}/reopen"
+    transcript = "/api/students/{uuid}/transcript"
+    at = f"/api/enrollments/{enrollment.uuid}"
+    record("POST", finalize, f"{at}/finalize", {})
+    record("POST", finalize, f"{at}/finalize", {})  # finalized already
+    record("POST", reopen, f"{at}/reopen", {})  # no reason
+    record("POST", reopen, f"{at}/reopen", {"reason": "Grade appeal"})
+    record("GET", transcript, f"/api/students/{enrollment.student.uuid}/transcript")
+    record("GET", transcript, f"/api/students/{MISSING}/transcript")
 
 
 @pytest.fixture
