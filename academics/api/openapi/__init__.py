@@ -19,11 +19,8 @@ committed `docs/openapi.yaml` is this package's output (`make openapi`); a test 
 """
 
 from academics.api.openapi import extensions  # noqa: F401  registers them with drf-spectacular
-from academics.api.openapi.operations import (
-    ContractSchema,
-    truthful_for_openapi_3_0,
-    without_trailing_slash,
-)
+from academics.api.openapi.hooks import truthful_for_openapi_3_0, without_trailing_slash
+from academics.api.openapi.operations import ContractSchema
 from academics.api.openapi.urls import docs_urls
 
 __all__ = [
