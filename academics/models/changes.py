@@ -17,7 +17,8 @@ class PendingChange(models.Model):
     class Meta:
         verbose_name = "pending change"
         ordering = ["id"]
-        indexes = [models.Index(fields=["txid"], name="pending_change_txid_idx")]
+        # No index on txid: every write pays for an index, while the sequencer reads the few
+        # pending rows in one scan (docs/design/changes.md, Costs).
 
     def __str__(self):
         return f"{self.action} {self.resource} {self.record_uuid}"
