@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db.models import Subquery
+from django.urls import reverse
+from django.utils.html import format_html
 
 from academics.admin.base import RecordAdmin, RecordForm, apply_all_or_nothing
 from academics.admin.sites import registrar_site
@@ -9,10 +12,16 @@ from academics.services import course_set_status
 MSG_COURSES_SET = "{count} course(s) are now {status}."
 
 
+# Enrollments shown on a course's page: a course can hold thousands (bench/admin_pages.py);
+# the page links to all of them in the enrollments list.
+INLINE_ENROLLMENTS = 20
+
+
 class CourseEnrollmentInline(admin.TabularInline):
-    """Read-only: a course can hold thousands of enrollments, edited from their own list."""
+    """Read-only, the latest few: enrollments are edited from their own list."""
 
     model = Enrollment
+    verbose_name_plural = f"latest {INLINE_ENROLLMENTS} enrollments"
     form = RecordForm
     fields = ("student", "cohort", "completion_status", "grade", "enrolled_at", "completed_at")
     readonly_fields = fields
@@ -56,6 +65,23 @@ class CourseAdmin(RecordAdmin):
     autocomplete_fields = ("institution", "organization")
     actions = [*RecordAdmin.actions, activate_courses, archive_courses]
     inlines = [CourseEnrollmentInline]
+    readonly_fields = (*RecordAdmin.readonly_fields, "all_enrollments")
+
+    @admin.display(description="enrollments")
+    def all_enrollments(self, course):
+        if course.pk is None:
+            return "—"
+        count = Enrollment.objects.filter(course=course).count()
+        url = reverse("admin:academics_enrollment_changelist") + f"?course__id__exact={course.pk}"
+        return format_html('<a href="{}">All {} enrollments</a>', url, count)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CourseEnrollmentInline) and obj is not None and obj.pk is not None:
+            queryset = kwargs["queryset"]
+            latest = queryset.filter(course=obj).order_by("-enrolled_at", "-pk").values("pk")
+            kwargs["queryset"] = queryset.filter(pk__in=Subquery(latest[:INLINE_ENROLLMENTS]))
+        return kwargs
 
 
 @admin.register(Cohort, site=registrar_site)
