@@ -82,34 +82,31 @@ class ReadPlan:
             return [build(row) for row in cursor.fetchall()]
 
     def _builder(self, extra: tuple[str, ...]):
-        """One closure per plan and `extra`, keys in the serializer's order; a nested summary
-        is a closure of its own, null when its uuid column is."""
+        """One generated `lambda row: {...}` per plan and `extra`: a list page builds 100
+        dicts, and one dict display beats a closure looping over the layout by about 15 % of
+        the page's build time (0.87 against 1.02 ms per 100 enrollments; bench/README.md). The
+        source holds only field names (repr-quoted) and column indices; converters are
+        passed in by name, never as source."""
+        converters: dict = {}
 
-        def compile_layout(layout):
-            entries = [
-                (name, index, compile_layout(how), True)
-                if isinstance(how, list)
-                else (name, index, how, False)
-                for name, _source, index, how in layout
-            ]
-
-            def build(row):
-                return {
-                    name: None
-                    if row[index] is None
-                    else how(row)
-                    if nested
-                    else row[index]
-                    if how is None
-                    else how(row[index])
-                    for name, index, how, nested in entries
-                }
-
-            return build
+        def display(layout) -> str:
+            items = []
+            for name, _source, index, how in layout:
+                if isinstance(how, list):
+                    value = f"None if row[{index}] is None else {display(how)}"
+                elif how is None:
+                    value = f"row[{index}]"
+                else:
+                    converter = f"convert{len(converters)}"
+                    converters[converter] = how
+                    value = f"None if row[{index}] is None else {converter}(row[{index}])"
+                items.append(f"{name!r}: {value}")
+            return "{" + ", ".join(items) + "}"
 
         width = len(self.columns)
         extras = [(name, name, width + offset, None) for offset, name in enumerate(extra)]
-        self._builders[extra] = compile_layout(self.layout + extras)
+        source = display(self.layout + extras)
+        self._builders[extra] = eval(f"lambda row: {source}", converters)
         return self._builders[extra]
 
     def one(self, instance, layout=None) -> dict:
