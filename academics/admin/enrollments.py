@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from academics import messages as msg
 from academics.admin.base import RecordAdmin, apply_all_or_nothing
 from academics.admin.sites import registrar_site
-from academics.models import Enrollment
+from academics.models import Course, Enrollment, Student
 from academics.services import (
     enrollment_complete,
     enrollment_drop,
@@ -192,6 +193,23 @@ class EnrollmentAdmin(RecordAdmin):
         finalize_enrollments,
         reopen_enrollments,
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word must match a student's name or email or a course's name or code, as the
+        admin's search does; but the students and courses are searched first (tens of
+        thousands of rows), then their enrollments by index, instead of every enrollment's
+        join (1.2 s at 500,000 enrollments: bench/admin_pages.py)."""
+        for word in search_term.split():
+            students = Student.all_objects.filter(
+                Q(name__icontains=word) | Q(email__icontains=word)
+            ).values("pk")
+            courses = Course.all_objects.filter(
+                Q(name__icontains=word) | Q(code__icontains=word)
+            ).values("pk")
+            by_student = Enrollment.all_objects.filter(student__in=students).values("pk")
+            by_course = Enrollment.all_objects.filter(course__in=courses).values("pk")
+            queryset = queryset.filter(pk__in=by_student.union(by_course))
+        return queryset, False
 
     @admin.display(description="student", ordering="student__name")
     def student_name(self, enrollment):
