@@ -3,8 +3,9 @@ with its own database connection, outside the transaction pytest-django opens on
 connection, so that it commits."""
 
 import threading
+from contextlib import contextmanager
 
-from django.db import connections
+from django.db import connection, connections
 from django_tenants.utils import schema_context, tenant_context
 
 
@@ -39,3 +40,28 @@ def finish(thread, outcome, timeout=30):
 def committed(work, tenant=None):
     """`work()` run and committed on a connection of its own; its value."""
     return finish(*in_thread(tenant, work))
+
+
+@contextmanager
+def committed_tenant(identifier: str, name: str):
+    """A tenant provisioned and committed for a module, with an API client; yields the tenant
+    and the client's credentials (`IssuedCredentials`), and drops both afterwards. Call it with
+    the database unblocked."""
+    from academics.tenancy.clients import api_client_create
+    from academics.tenancy.models import ApiClient, Tenant
+    from academics.tenancy.services import tenant_provision
+
+    assert connection.settings_dict["NAME"].startswith("test_"), "not on the test database"
+    tenant = tenant_provision(identifier=identifier, name=name).tenant
+    issued = api_client_create(tenant=tenant, name=f"{name} client")
+    connection.set_schema_to_public()
+    try:
+        yield tenant, issued
+    finally:
+        connection.set_schema_to_public()
+        application = issued.client.application
+        ApiClient.objects.filter(tenant=tenant).delete()
+        application.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA "{tenant.schema_name}" CASCADE')
+        Tenant.objects.filter(pk=tenant.pk).delete()

@@ -12,11 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from academics.tenancy.clients import api_client_create
-from academics.tenancy.models import ApiClient, Tenant
-from academics.tenancy.services import tenant_provision
+from tests.committed import committed_tenant
 from tests.live import live_server
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
@@ -30,21 +27,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def own_tenant(django_db_setup, django_db_blocker):
     """A committed tenant and the credentials of one of its API clients."""
-    with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"].startswith("test_"), "not on the test database"
-        tenant = tenant_provision(identifier=TENANT, name="Generated University").tenant
-        issued = api_client_create(tenant=tenant, name="Generated client")
-        connection.set_schema_to_public()
-        try:
-            yield tenant, issued.client_id, issued.client_secret
-        finally:
-            connection.set_schema_to_public()
-            application = issued.client.application
-            ApiClient.objects.filter(tenant=tenant).delete()
-            application.delete()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{tenant.schema_name}" CASCADE')
-            Tenant.objects.filter(pk=tenant.pk).delete()
+    with django_db_blocker.unblock(), committed_tenant(TENANT, "Generated University") as made:
+        tenant, issued = made
+        yield tenant, issued.client_id, issued.client_secret
 
 
 @pytest.fixture(scope="module")

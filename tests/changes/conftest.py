@@ -7,13 +7,9 @@ transaction pytest-django opens on the main connection. That transaction must wr
 transaction holding an id holds the feed back until it ends — which is the guarantee itself."""
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
-from academics.tenancy.clients import api_client_create
-from academics.tenancy.models import ApiClient, Tenant
-from academics.tenancy.services import tenant_provision
-from tests.committed import finish, in_thread
+from tests.committed import committed_tenant, finish, in_thread
 from tests.conftest import issue_token
 
 FEED_TENANT = "tenant-feed"
@@ -21,22 +17,9 @@ FEED_TENANT = "tenant-feed"
 
 @pytest.fixture(scope="module")
 def feed_tenant(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"].startswith("test_"), "not on the test database"
-        tenant = tenant_provision(identifier=FEED_TENANT, name="Feed University").tenant
-        issued = api_client_create(tenant=tenant, name="Mirror")
-        token = issue_token(issued.client)
-        connection.set_schema_to_public()
-        try:
-            yield tenant, token
-        finally:
-            connection.set_schema_to_public()
-            application = issued.client.application
-            ApiClient.objects.filter(tenant=tenant).delete()
-            application.delete()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{tenant.schema_name}" CASCADE')
-            Tenant.objects.filter(pk=tenant.pk).delete()
+    with django_db_blocker.unblock(), committed_tenant(FEED_TENANT, "Feed University") as made:
+        tenant, issued = made
+        yield tenant, issue_token(issued.client)
 
 
 @pytest.fixture
