@@ -130,7 +130,7 @@ def transcript_pdf(*, student: Student, tenant_name: str) -> bytes:
         story.append(
             Table(
                 table,
-                colWidths=[20 * mm, 62 * mm, 22 * mm, 14 * mm, 20 * mm, 20 * mm, 14 * mm],
+                colWidths=[18 * mm, 58 * mm, 28 * mm, 14 * mm, 19 * mm, 21 * mm, 14 * mm],
                 repeatRows=1,
                 style=TableStyle(
                     [
