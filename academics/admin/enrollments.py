@@ -99,24 +99,25 @@ def complete_enrollments(modeladmin, request, queryset):
     )
 
 
-@admin.action(permissions=["change"], description="Drop selected enrollments")
-def drop_enrollments(modeladmin, request, queryset):
+def _each_selected(modeladmin, request, queryset, service, done: str) -> None:
+    """`service(enrollment=...)` on every selected live enrollment, all or nothing."""
     enrollments = list(queryset.live().select_related("student", "course"))
     if apply_all_or_nothing(
-        modeladmin, request, enrollments, lambda e: enrollment_drop(enrollment=e)
+        modeladmin, request, enrollments, lambda enrollment: service(enrollment=enrollment)
     ):
-        modeladmin.message_user(request, MSG_DROPPED.format(count=len(enrollments)))
+        modeladmin.message_user(request, done.format(count=len(enrollments)))
+
+
+@admin.action(permissions=["change"], description="Drop selected enrollments")
+def drop_enrollments(modeladmin, request, queryset):
+    _each_selected(modeladmin, request, queryset, enrollment_drop, MSG_DROPPED)
 
 
 @admin.action(permissions=["change"], description="Finalize selected enrollments")
 def finalize_enrollments(modeladmin, request, queryset):
-    """All or nothing, as the services say: each must be completed or dropped and keep the
-    rules (docs/api.md, Enrollment lifecycle)."""
-    enrollments = list(queryset.live().select_related("student", "course"))
-    if apply_all_or_nothing(
-        modeladmin, request, enrollments, lambda e: enrollment_finalize(enrollment=e)
-    ):
-        modeladmin.message_user(request, MSG_FINALIZED.format(count=len(enrollments)))
+    """Each must be completed or dropped and keep the rules (docs/api.md, Enrollment
+    lifecycle)."""
+    _each_selected(modeladmin, request, queryset, enrollment_finalize, MSG_FINALIZED)
 
 
 @admin.action(permissions=["change"], description="Reopen selected finalized enrollments")
