@@ -11,21 +11,15 @@ from academics.api import messages as api_msg
 from academics.choices import CompletionStatus
 from academics.models import Enrollment
 from tests.api.helpers import assert_conflict, assert_invalid
-from tests.factories import CohortFactory, EnrollmentFactory, StudentFactory
+from tests.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.usefixtures("in_tenant_a")
 URL = "/api/enrollments"
 
 
 @pytest.fixture
-def body():
-    cohort = CohortFactory()
-    return {
-        "student_uuid": str(StudentFactory().uuid),
-        "course_uuid": str(cohort.course.uuid),
-        "cohort_uuid": str(cohort.uuid),
-        "enrolled_at": "2024-02-01",
-    }
+def body(enrollment_body):
+    return enrollment_body
 
 
 def completed(**kwargs) -> Enrollment:
