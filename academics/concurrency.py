@@ -46,13 +46,29 @@ def lock_for_delete(model, pks: list[int]) -> dict[int, tuple[int, bool]]:
 def lock_live_parents(model, pks: set[int]) -> set[int]:
     """Lock against deletion the live rows of `model` among `pks`; returns those found live.
     A pk missing from the answer names a parent that is deleted (or was, meanwhile)."""
-    if not pks:
-        return set()
-    table, pk_column = _quoted(model)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {pk_column} FROM {table} WHERE {pk_column} = ANY(%s) "
-            f"AND deleted_at IS NULL ORDER BY {pk_column} FOR KEY SHARE",
-            [sorted(pks)],
+    return lock_live_records({model: pks}).get(model, set())
+
+
+def lock_live_records(wanted: dict) -> dict:
+    """`lock_live_parents` for several models in one statement: model -> pks in, model -> the
+    pks found live (and now locked) out. Models are locked in the order given, the same order
+    for every writer of a kind of record."""
+    wanted = {model: sorted(pks) for model, pks in wanted.items() if pks}
+    if not wanted:
+        return {}
+    parts, params = [], []
+    for n, (model, pks) in enumerate(wanted.items()):
+        table, pk_column = _quoted(model)
+        parts.append(
+            f"SELECT {n}, {pk_column} FROM (SELECT {pk_column} FROM {table} "
+            f"WHERE {pk_column} = ANY(%s) AND deleted_at IS NULL ORDER BY {pk_column} "
+            f"FOR KEY SHARE) AS parent_{n}"
         )
-        return {row[0] for row in cursor.fetchall()}
+        params.append(pks)
+    models = list(wanted)
+    live: dict = {model: set() for model in models}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for n, pk in cursor.fetchall():
+            live[models[n]].add(pk)
+    return live

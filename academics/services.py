@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from academics import messages as msg
 from academics.choices import CompletionStatus, CourseStatus
-from academics.concurrency import lock_for_delete, lock_for_write, lock_live_parents
+from academics.concurrency import lock_for_delete, lock_for_write, lock_live_records
 from academics.lifecycle import check_fixed_fields, finalized_pks
 from academics.models import Course, Enrollment, RecordModel
 from academics.records import record_type
@@ -86,14 +86,21 @@ def _remember_loaded(record: RecordModel) -> None:
 
 def _lock_parents(record: RecordModel, fields, *, restoring: bool = False) -> None:
     """Lock against deletion every live record `record` now references through `fields`
-    (`academics.concurrency`); a reference to a deleted one is a validation error."""
-    errors = {}
+    (`academics.concurrency`), in one statement; a reference to a deleted one is a validation
+    error."""
     relations = set(record_type(type(record)).relations)
-    for field in fields:
-        pk = getattr(record, field.attname)
-        if field not in relations or pk is None:
-            continue
-        if pk not in lock_live_parents(field.related_model, {pk}):
+    references = [
+        (field, getattr(record, field.attname))
+        for field in fields
+        if field in relations and getattr(record, field.attname) is not None
+    ]
+    wanted: dict = {}
+    for field, pk in references:
+        wanted.setdefault(field.related_model, set()).add(pk)
+    live = lock_live_records(wanted)
+    errors = {}
+    for field, pk in references:
+        if pk not in live[field.related_model]:
             name = field.related_model._meta.verbose_name
             if restoring:
                 text = msg.RESTORE_PARENT_DELETED.format(model=name)

@@ -2,9 +2,12 @@ import uuid
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
+from django.db.models import F, Value
+from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from academics.history import actor_label, current_actor
+from academics.models.checks import Undecidable, passes
 from academics.wording import reworded
 
 
@@ -103,7 +106,28 @@ class RecordModel(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    def unchanged_fields(self) -> set[str]:
+        """Names of the fields that still hold the value read from the database (none for a
+        new record): a rule that covers only these was kept when the row was written."""
+        loaded = getattr(self, "loaded_values", None)
+        if self._state.adding or loaded is None:
+            return set()
+        return {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.attname in loaded and getattr(self, field.attname) == loaded[field.attname]
+        }
+
     def clean_fields(self, exclude=None):
+        # A reference's existence is not looked up here (a query per relation): the caller read
+        # the record it names, or it is unchanged, and `record_save` locks it and checks that it
+        # is live (academics/services.py).
+        exclude = set(exclude or ())
+        unchanged = self.unchanged_fields()
+        for field in self._meta.concrete_fields:
+            named = field.is_relation and getattr(self, field.attname) is not None
+            if named and (field.is_cached(self) or field.name in unchanged):
+                exclude.add(field.name)
         # Field checks in the one vocabulary (academics/wording.py), as the API words them.
         try:
             super().clean_fields(exclude)
@@ -111,15 +135,86 @@ class RecordModel(models.Model):
             fields = {f.name: f for f in self._meta.concrete_fields}
             raise ValidationError(reworded(error, fields)) from error
 
+    def validate_unique(self, exclude=None):
+        # A unique field that keeps its stored value still is unique.
+        super().validate_unique(exclude=set(exclude or ()) | self.unchanged_fields())
+
     def validate_constraints(self, exclude=None):
+        """Every constraint's rule, reported on the field `constraint_fields` names. Check
+        constraints are decided in Python (academics/models/checks.py); a unique constraint is
+        asked of the database only when a field it covers changed."""
         errors: dict[str, list] = {}
+        exclude = set(exclude or ())
+        unchanged = self.unchanged_fields()
         using = router.db_for_write(self.__class__, instance=self)
         for model_class, constraints in self.get_constraints():
             for constraint in constraints:
+                covered = {ref[0] for ref in self._constraint_references(constraint)}
+                if covered & exclude:
+                    continue
+                unique = isinstance(constraint, models.UniqueConstraint)
+                if unique and unchanged and covered <= unchanged:
+                    continue
                 try:
-                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                    self._validate_constraint(model_class, constraint, exclude, using)
                 except ValidationError as error:
                     field = self.constraint_fields.get(constraint.name, NON_FIELD_ERRORS)
                     errors.setdefault(field, []).extend(error.error_list)
         if errors:
             raise ValidationError(errors)
+
+    def _validate_constraint(self, model_class, constraint, exclude, using) -> None:
+        try:
+            if isinstance(constraint, models.CheckConstraint):
+                violated = not passes(constraint.condition, self)
+            elif isinstance(constraint, models.UniqueConstraint):
+                violated = self._unique_taken(constraint, using)
+            else:
+                raise Undecidable(constraint)
+        except Undecidable:
+            constraint.validate(model_class, self, exclude=exclude, using=using)
+            return
+        if violated:
+            raise ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+
+    def _unique_taken(self, constraint, using) -> bool:
+        """Whether another live record holds this one's values of a unique constraint: one
+        EXISTS, its condition decided in Python (Django's own check compiles every field of
+        the record into the query and wraps it in a savepoint)."""
+        if constraint.condition is not None and not passes(constraint.condition, self):
+            return False  # the rule does not cover this record
+        lookups = {}
+        for name in constraint.fields:
+            field = self._meta.get_field(name)
+            value = getattr(self, field.attname)
+            if value is None:
+                if constraint.nulls_distinct is not False:
+                    return False  # NULLs never clash
+                lookups[f"{name}__isnull"] = True
+            else:
+                lookups[field.attname] = value
+        values = {
+            F(name): Value(getattr(self, self._meta.get_field(name).attname))
+            for (name, *_rest) in self._constraint_references(constraint)
+        }
+        clashes = [
+            Exact(expression, expression.replace_expressions(values))
+            for expression in constraint.expressions
+        ]
+        others = type(self)._default_manager.using(using).filter(*clashes, **lookups)
+        if constraint.condition is not None:
+            others = others.filter(constraint.condition)
+        if not self._state.adding:
+            others = others.exclude(pk=self.pk)
+        return others.exists()
+
+    @classmethod
+    def _constraint_references(cls, constraint):
+        """The field-name paths a constraint reads: its fields, expressions and condition."""
+        yield from ((name,) for name in getattr(constraint, "fields", ()))
+        for expression in getattr(constraint, "expressions", ()):
+            yield from cls._get_expr_references(expression)
+        if constraint.condition is not None:
+            yield from cls._get_expr_references(constraint.condition)

@@ -1,0 +1,71 @@
+"""A write costs a small, fixed number of statements (docs/api.md, Safe writes): what it reads
+to resolve the records it names, one check per unique rule it touches, the locks of those records
+in one statement, the write and its history row. Rules that need no data (check constraints) are
+decided in Python; a rule on fields the write does not change is not asked again. Counted: every
+statement sent through Django's cursor, but django-tenants' `SET search_path`."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.api.resources import RESOURCES
+
+pytestmark = pytest.mark.usefixtures("in_tenant_a")
+
+# POST: a lookup per record named in the body, the uuid's uniqueness, the unique rules, then
+# SAVEPOINT, the references' locks (one statement, when there are any), INSERT, history
+# INSERT, RELEASE.
+CREATE_STATEMENTS = {
+    "institutions": 5,  # the uuid; no unique rule, no reference: no lock
+    "organizations": 8,  # institution; uuid, code in institution; lock
+    "courses": 9,  # institution, organization; uuid, code; lock
+    "cohorts": 8,  # course; uuid, code; lock
+    "students": 6,  # uuid, email
+    "enrollments": 10,  # student, course, cohort; uuid, live enrollment; lock
+}
+# PATCH: the record, then SAVEPOINT, its row locked and read back, the unique rules of the
+# changed fields, UPDATE, history INSERT, RELEASE.
+CHANGE_STATEMENTS = {
+    "institutions": 6,
+    "organizations": 7,  # the code changes: its rule is checked
+    "courses": 7,  # a new workload: are finalized enrollments counting it? (lifecycle)
+    "cohorts": 6,
+    "students": 6,
+    "enrollments": 6,
+}
+
+
+def _statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET ")]
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=str)
+def test_a_create_costs_a_fixed_number_of_statements(api_client, resource):
+    # given a body naming its records, and a warm client
+    body = resource.payload()
+    api_client.get(f"/api/{resource.path}")
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.post(f"/api/{resource.path}", body, format="json")
+
+    # then
+    assert response.status_code == 201, response.content
+    assert len(_statements(queries)) == CREATE_STATEMENTS[resource.path], _statements(queries)
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=str)
+def test_a_change_costs_a_fixed_number_of_statements(api_client, resource):
+    # given a record, and a warm client
+    created = api_client.post(f"/api/{resource.path}", resource.payload(), format="json")
+    uuid = created.json()["data"]["uuid"]
+    # The created enrollment is completed: a new grade is a change its rules allow.
+    body = {"grade": 9.5} if resource.path == "enrollments" else resource.change
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.patch(f"/api/{resource.path}/{uuid}", body, format="json")
+
+    # then
+    assert response.status_code == 200, response.content
+    assert len(_statements(queries)) == CHANGE_STATEMENTS[resource.path], _statements(queries)
