@@ -14,10 +14,13 @@ def test_many_tenants_bench_prints_every_figure_and_cleans_up(tenant_a):
     result = run_bench("many_tenants.py", *TINY)
     assert result.returncode == 0, result.stderr[-5000:]
     for figure in (
+        "provisioning (tenant_provision), median",
+        "database size per tenant",
+        "catalog size per tenant",
         "(a) p50 ratio",
-        "(b) migrate, nothing to do",
+        "(b) migrate_schemas, nothing to do",
         "the same with --skip-checks",
-        "(b) migrate, one new migration",
+        "(b) migrate_schemas, one new migration",
         "(b) migrate_tenants (replay)",
         "(c) worker RSS growth",
     ):
