@@ -1,9 +1,19 @@
 """Cached identifier/host -> tenant lookups, so that routing a request costs no query.
 
 Entries live in their own cache (not keyed by the current schema) and carry a generation number;
-any save or delete of a tenant or a domain bumps the generation, which retires every entry at once
-(renamed domains included) in every process that shares the cache.
+any save or delete of a tenant or a domain, and any change of an API client, bumps the
+generation, which retires every entry at once (renamed domains included) in every process that
+shares the cache.
+
+A request reads the generation once (`request_generation`); each process keeps its own copies of
+the entries of the current generation (`LocalEntries`), so that a warm request costs one shared
+cache read for routing and authentication together, and a change is still seen by the next
+request in every process.
 """
+
+import threading
+import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -20,20 +30,74 @@ def _cache():
     return caches["platform"]
 
 
-def _generation() -> int:
+def _generation() -> str:
     generation = _cache().get(GENERATION_KEY)
     if generation is None:
-        generation = 1
-        _cache().add(GENERATION_KEY, generation, timeout=None)
+        _cache().add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = _cache().get(GENERATION_KEY)
     return generation
 
 
+_request = threading.local()
+
+
+def begin_request() -> None:
+    """Read the generation once for the request this thread now serves."""
+    _request.generation = _generation()
+
+
+def end_request() -> None:
+    _request.generation = None
+
+
+def request_generation() -> str:
+    """The generation the current request read, or a fresh read outside a request."""
+    generation = getattr(_request, "generation", None)
+    return _generation() if generation is None else generation
+
+
+class LocalEntries:
+    """A process's own copies of shared-cache entries, valid for one generation and at most
+    `seconds`; bounded, so that a worker serving thousands of tenants keeps a few megabytes."""
+
+    LIMIT = 5000
+
+    def __init__(self, seconds_setting: str):
+        self.seconds_setting = seconds_setting
+        self.generation = None
+        self.entries: dict = {}
+
+    def get(self, generation: str, key):
+        if generation != self.generation:
+            self.generation, self.entries = generation, {}
+            return None
+        found = self.entries.get(key)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, generation: str, key, value, seconds: float | None = None) -> None:
+        if generation != self.generation:
+            self.generation, self.entries = generation, {}
+        if len(self.entries) >= self.LIMIT:
+            self.entries = {}
+        seconds = getattr(settings, self.seconds_setting) if seconds is None else seconds
+        self.entries[key] = (time.monotonic() + seconds, value)
+
+
+_local_tenants = LocalEntries("TENANT_CACHE_SECONDS")
+
+
 def _cached(kind: str, value: str, load):
-    key = f"tenancy:{_generation()}:{kind}:{value}"
-    found = _cache().get(key)
+    generation = request_generation()
+    found = _local_tenants.get(generation, (kind, value))
     if found is None:
-        found = load() or _MISSING
-        _cache().set(key, found, timeout=settings.TENANT_CACHE_SECONDS)
+        key = f"tenancy:{generation}:{kind}:{value}"
+        found = _cache().get(key)
+        if found is None:
+            found = load() or _MISSING
+            _cache().set(key, found, timeout=settings.TENANT_CACHE_SECONDS)
+        _local_tenants.put(generation, (kind, value), found)
     return None if found == _MISSING else found
 
 
@@ -56,11 +120,9 @@ def tenant_for_host(host: str) -> Tenant | None:
 
 
 def forget_tenants() -> None:
-    """Retire every cached lookup."""
-    try:
-        _cache().incr(GENERATION_KEY)
-    except ValueError:
-        _cache().set(GENERATION_KEY, 2, timeout=None)
+    """Retire every cached lookup. A generation is a random value, never a count: one that a
+    rolled-back transaction wrote can never come back and revive the copies made under it."""
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 @receiver([post_save, post_delete], sender=Tenant)

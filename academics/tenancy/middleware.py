@@ -14,6 +14,7 @@ from academics.errors import (
     json_error,
     unauthenticated,
 )
+from academics.tenancy import lookups
 from academics.tenancy.lookups import tenant_for_host, tenant_for_identifier
 from academics.tenancy.models import identifier_is_valid
 
@@ -24,9 +25,13 @@ class TenantMiddleware:
 
     def __call__(self, request):
         connection.set_schema_to_public()
-        response = self._route(request)
-        if response is None:
-            response = self.get_response(request)
+        lookups.begin_request()  # one read of the shared generation for routing and tokens
+        try:
+            response = self._route(request)
+            if response is None:
+                response = self.get_response(request)
+        finally:
+            lookups.end_request()
         if getattr(response, "unauthenticated", False):
             response = unauthenticated()  # without the headers inner layers added
         patch_vary_headers(response, ("X-Tenant",))

@@ -1,17 +1,21 @@
 """The per-request token check: which client and scopes a bearer token grants, cached in the
-shared cache, and forgotten at once when its client or tenant changes (docs/commands.md)."""
+shared cache and in each process for the current generation (academics/tenancy/lookups.py), and
+forgotten at once when its client or tenant changes (docs/commands.md)."""
 
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
+from academics.tenancy.lookups import LocalEntries, forget_tenants, request_generation
 from academics.tenancy.models import ApiClient, Tenant
+
+_local_grants = LocalEntries("API_TOKEN_CACHE_SECONDS")
 
 
 def _token_cache():
@@ -39,12 +43,29 @@ class TokenGrant:
 def api_token_grant(raw_token: str) -> TokenGrant | None:
     """The active client owning this unexpired token and the token's scopes, or None. A warm
     call costs no query."""
-    key = _token_key(token_checksum(raw_token))
+    checksum = token_checksum(raw_token)
+    generation = request_generation()
+    cached = _local_grants.get(generation, checksum)
+    if cached is None:
+        cached = _shared_grant(checksum)
+        if cached is None:
+            return None
+        ttl = min(settings.API_TOKEN_CACHE_SECONDS, (cached[1] - timezone.now()).total_seconds())
+        _local_grants.put(generation, checksum, cached, max(ttl, 0))
+    client, expires, scope = cached
+    if expires <= timezone.now() or not client.is_active or not client.tenant.is_active:
+        return None
+    return TokenGrant(client, frozenset(scope.split()) & client.scope_set)
+
+
+def _shared_grant(checksum: str) -> tuple | None:
+    """(client, expiry, scope) of the token, from the shared cache or the database."""
+    key = _token_key(checksum)
     cached = _token_cache().get(key)
     if cached is None:
         token = (
             AccessToken.objects.select_related("application__api_client__tenant")
-            .filter(token_checksum=token_checksum(raw_token))
+            .filter(token_checksum=checksum)
             .first()
         )
         client = getattr(token.application, "api_client", None) if token else None
@@ -56,10 +77,7 @@ def api_token_grant(raw_token: str) -> TokenGrant | None:
         )
         if ttl > 0:
             _token_cache().set(key, cached, timeout=ttl)
-    client, expires, scope = cached
-    if expires <= timezone.now() or not client.is_active or not client.tenant.is_active:
-        return None
-    return TokenGrant(client, frozenset(scope.split()) & client.scope_set)
+    return cached
 
 
 def api_client_for_token(raw_token: str) -> ApiClient | None:
@@ -75,6 +93,7 @@ def _forget_tokens_of_changed_client(instance: ApiClient, **kwargs):
         "token_checksum", flat=True
     )
     _token_cache().delete_many([_token_key(checksum) for checksum in checksums])
+    forget_tenants()  # and every process's own copies
 
 
 @receiver(post_save, sender=Tenant)
@@ -83,3 +102,12 @@ def _forget_tokens_of_changed_tenant(instance: Tenant, **kwargs):
         "token_checksum", flat=True
     )
     _token_cache().delete_many([_token_key(checksum) for checksum in checksums])
+
+
+@receiver(post_delete, sender=ApiClient)
+@receiver(post_delete, sender=AccessToken)
+def _forget_deleted_grants(instance, **kwargs):
+    """A deleted client or token grants nothing from the next request on, in every process."""
+    if isinstance(instance, AccessToken):
+        _token_cache().delete(_token_key(instance.token_checksum))
+    forget_tenants()
