@@ -25,9 +25,17 @@ def _quoted(model) -> tuple[str, str]:
 def lock_for_write(model, pk: int) -> dict | None:
     """The row of `model` with primary key `pk` (attname -> value), locked for an update of its
     non-key columns until the transaction ends; None when there is no such row."""
-    attnames = [f.attname for f in model._meta.concrete_fields]
-    rows = model.all_objects.select_for_update(no_key=True).filter(pk=pk).values(*attnames)
-    return rows.first()
+    fields = model._meta.concrete_fields
+    table, pk_column = _quoted(model)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        # The record fields' database types are what psycopg returns (uuid, numeric, date,
+        # timestamptz, text): no conversion is needed.
+        cursor.execute(
+            f"SELECT {columns} FROM {table} WHERE {pk_column} = %s FOR NO KEY UPDATE", [pk]
+        )
+        row = cursor.fetchone()
+    return None if row is None else {f.attname: v for f, v in zip(fields, row, strict=True)}
 
 
 def lock_for_delete(model, pks: list[int]) -> dict[int, tuple[int, bool]]:

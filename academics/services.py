@@ -190,6 +190,9 @@ def _constraint_error(record: RecordModel, error: IntegrityError) -> dict | str:
         if constraint.name in text:
             field = record.constraint_fields.get(constraint.name, "__all__")
             return {field: [constraint.violation_error_message]}
+    # A new record's uuid is not looked up before the insert (RecordModel.validate_unique).
+    if f"{record._meta.db_table}_uuid_key" in text:
+        return {"uuid": [msg.UUID_TAKEN]}
     raise error
 
 

@@ -136,8 +136,12 @@ class RecordModel(models.Model):
             raise ValidationError(reworded(error, fields)) from error
 
     def validate_unique(self, exclude=None):
-        # A unique field that keeps its stored value still is unique.
-        super().validate_unique(exclude=set(exclude or ()) | self.unchanged_fields())
+        # A unique field that keeps its stored value still is unique; a new record's `uuid` is
+        # a fresh uuid4 (a clash is left to the unique index, reported by the services).
+        exclude = set(exclude or ()) | self.unchanged_fields()
+        if self._state.adding:
+            exclude.add("uuid")
+        super().validate_unique(exclude=exclude)
 
     def validate_constraints(self, exclude=None):
         """Every constraint's rule, reported on the field `constraint_fields` names. Check

@@ -12,16 +12,16 @@ from tests.api.resources import RESOURCES
 
 pytestmark = pytest.mark.usefixtures("in_tenant_a")
 
-# POST: a lookup per record named in the body, the uuid's uniqueness, the unique rules, then
-# SAVEPOINT, the references' locks (one statement, when there are any), INSERT, history
-# INSERT, RELEASE.
+# POST: a lookup per record named in the body, one check per unique rule the record falls
+# under, then SAVEPOINT, the references' locks (one statement, when there are any), INSERT,
+# history INSERT, RELEASE. A new record's uuid is fresh: the unique index alone guards it.
 CREATE_STATEMENTS = {
-    "institutions": 5,  # the uuid; no unique rule, no reference: no lock
-    "organizations": 8,  # institution; uuid, code in institution; lock
-    "courses": 9,  # institution, organization; uuid, code; lock
-    "cohorts": 8,  # course; uuid, code; lock
-    "students": 6,  # uuid, email
-    "enrollments": 10,  # student, course, cohort; uuid, live enrollment; lock
+    "institutions": 4,  # no unique rule, no reference: no lock
+    "organizations": 7,  # institution; code in institution; lock
+    "courses": 8,  # institution, organization; code; lock
+    "cohorts": 7,  # course; code; lock
+    "students": 5,  # email
+    "enrollments": 9,  # student, course, cohort; live enrollment; lock
 }
 # PATCH: the record, then SAVEPOINT, its row locked and read back, the unique rules of the
 # changed fields, UPDATE, history INSERT, RELEASE.
@@ -69,3 +69,23 @@ def test_a_change_costs_a_fixed_number_of_statements(api_client, resource):
     # then
     assert response.status_code == 200, response.content
     assert len(_statements(queries)) == CHANGE_STATEMENTS[resource.path], _statements(queries)
+
+
+def test_a_new_record_with_a_uuid_already_taken_is_a_validation_error(in_tenant_a):
+    # given a student, and a new one given the same uuid (no API client can: a program might)
+    from django.core.exceptions import ValidationError
+
+    from academics.models import Student
+    from academics.services import record_save
+    from tests.factories import StudentFactory
+
+    taken = StudentFactory()
+    twin = Student(
+        uuid=taken.uuid, name="Twin", email="twin@example.edu", date_of_birth=taken.date_of_birth
+    )
+
+    # when / then: the unique index refuses it, reported on the field, nothing saved
+    with pytest.raises(ValidationError) as refused:
+        record_save(record=twin)
+    assert refused.value.message_dict == {"uuid": ["The uuid has already been taken."]}
+    assert Student.objects.filter(uuid=taken.uuid).count() == 1
