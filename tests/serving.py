@@ -118,7 +118,8 @@ def have_pgbouncer() -> bool:
 def start_pgbouncer(directory: Path, port: int, *, pool_size: int) -> subprocess.Popen:
     """PgBouncer on 127.0.0.1:`port` in transaction pooling mode, `pool_size` server connections
     to the test database (docs/operations.md, Connection pooling). PgBouncer refuses to run as
-    root: then it runs as the owner of the database's socket directory, who may reach it."""
+    root: then it switches, once it has read its files, to the owner of the database's socket
+    directory, who may reach the socket."""
     from django.db import connection
 
     connection.ensure_connection()
@@ -145,8 +146,6 @@ max_client_conn = 200
     if os.getuid() == 0:
         owner = Path(info.host).stat().st_uid if info.host.startswith("/") else None
         switch_user = ["-u", pwd.getpwuid(owner).pw_name if owner else "nobody"]
-        for path in (directory, config, directory / "users.txt"):
-            path.chmod(0o755 if path.is_dir() else 0o644)
     with open(directory / "pgbouncer.log", "wb") as log:
         process = subprocess.Popen(
             [PGBOUNCER, *switch_user, str(config)], stdout=log, stderr=subprocess.STDOUT
