@@ -8,8 +8,17 @@ start only checks that it is up.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 EMBEDDED_DATABASE_NAME = "academics"
+# The backend for each `DATABASE_POOLER` (docs/operations.md, Connection pooling): the schema is
+# set per session unless a pooler in transaction mode may hand consecutive statements to
+# different server connections.
+BACKENDS = {
+    "": "django_tenants.postgresql_backend",
+    "session": "django_tenants.postgresql_backend",
+    "transaction": "academics.tenancy.transaction_pooling",
+}
 
 
 def embedded_database_url(data_dir: Path) -> str:
@@ -36,13 +45,18 @@ def database_settings(
     test_name: str | None,
     conn_max_age: int,
     conn_health_checks: bool,
+    pooler: str = "",
 ) -> dict:
-    """The `default` entry of `DATABASES`, on django-tenants' schema-aware backend."""
+    """The `default` entry of `DATABASES`, on django-tenants' schema-aware backend, or on the
+    project's variant of it for `pooler="transaction"`."""
+    if pooler not in BACKENDS:
+        choices = ", ".join(repr(mode) for mode in BACKENDS)
+        raise ImproperlyConfigured(f"DATABASE_POOLER must be one of {choices}, not {pooler!r}.")
     url = database_url or embedded_database_url(data_dir)
     config = dj_database_url.parse(
         url, conn_max_age=conn_max_age, conn_health_checks=conn_health_checks
     )
-    config["ENGINE"] = "django_tenants.postgresql_backend"
+    config["ENGINE"] = BACKENDS[pooler]
     if test_name:
         config["TEST"] = {"NAME": test_name}
     return config

@@ -59,6 +59,8 @@ DATABASES = {
         # it, a request that finds its connection broken (database restarted) fails once and
         # the connection is replaced at the end of that request.
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
+        # `transaction` when DATABASE_URL is a pooler in transaction mode (PgBouncer).
+        pooler=os.environ.get("DATABASE_POOLER", "").strip().lower(),
     )
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

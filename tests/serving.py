@@ -1,6 +1,9 @@
 """Real servers for the tests that need more than one process: gunicorn as `make serve` runs it,
-nginx as `make serve-proxy` runs it, a private Redis; and raw HTTP to talk to them."""
+nginx as `make serve-proxy` runs it, a private Redis, a private PgBouncer; and raw HTTP to talk
+to them."""
 
+import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -103,6 +106,61 @@ def start_redis(port: int) -> subprocess.Popen | None:
             time.sleep(0.1)
     process.terminate()
     return None
+
+
+PGBOUNCER = "/usr/sbin/pgbouncer"  # Debian's pgbouncer package
+
+
+def have_pgbouncer() -> bool:
+    return os.access(PGBOUNCER, os.X_OK)
+
+
+def start_pgbouncer(directory: Path, port: int, *, pool_size: int) -> subprocess.Popen:
+    """PgBouncer on 127.0.0.1:`port` in transaction pooling mode, `pool_size` server connections
+    to the test database (docs/operations.md, Connection pooling). PgBouncer refuses to run as
+    root: then it switches, once it has read its files, to the owner of the database's socket
+    directory, who may reach the socket."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    info = connection.connection.info
+    password = f" password={info.password}" if info.password else ""
+    config = directory / "pgbouncer.ini"
+    config.write_text(
+        f"""[databases]
+{info.dbname} = host={info.host} port={info.port} user={info.user}{password}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {directory / "users.txt"}
+pool_mode = transaction
+default_pool_size = {pool_size}
+max_client_conn = 200
+"""
+    )
+    (directory / "users.txt").write_text(f'"{info.user}" ""\n')
+    switch_user = []
+    if os.getuid() == 0:
+        owner = Path(info.host).stat().st_uid if info.host.startswith("/") else None
+        switch_user = ["-u", pwd.getpwuid(owner).pw_name if owner else "nobody"]
+    with open(directory / "pgbouncer.log", "wb") as log:
+        process = subprocess.Popen(
+            [PGBOUNCER, *switch_user, str(config)], stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((directory / "pgbouncer.log").read_text())
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("PgBouncer did not listen")
 
 
 def stop(*processes: subprocess.Popen | None) -> None:

@@ -1,5 +1,8 @@
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 from config.database import database_settings
 
 URL = "postgresql://app:secret@db.internal:5433/records"
@@ -38,3 +41,14 @@ def test_health_checks_and_test_database_name_follow_the_arguments():
 def test_health_checks_are_off_by_default_in_settings(settings):
     # A check costs a round trip per request; see config/settings.py.
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is False
+
+
+def test_a_transaction_pooler_gets_the_backend_that_sets_the_schema_per_statement():
+    # docs/operations.md, Connection pooling
+    assert settings_for(pooler="transaction")["ENGINE"] == "academics.tenancy.transaction_pooling"
+    assert settings_for(pooler="session")["ENGINE"] == "django_tenants.postgresql_backend"
+
+
+def test_an_unknown_pooler_mode_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOLER"):
+        settings_for(pooler="statement")
