@@ -7,6 +7,8 @@ import uuid
 
 from rest_framework import serializers
 
+from academics.selectors import live_record
+
 # Timestamps in output: UTC, six-digit fraction, `Z` (docs/api.md, Responses).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -169,10 +171,13 @@ class UuidReferenceField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         try:
-            uuid.UUID(data if isinstance(data, str) else "")
+            value = uuid.UUID(data if isinstance(data, str) else "")
         except ValueError:
             self.fail("invalid")
-        return super().to_internal_value(data)
+        record = live_record(self.queryset.model, value)
+        if record is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return record
 
 
 class Summary(serializers.Serializer):
