@@ -6,6 +6,9 @@ writes under concurrency"). The services take them; nothing else should need to.
 - A delete locks its rows `FOR UPDATE` before counting live dependants.
 - A write that makes a record reference a parent (create, a changed reference, a restore) locks
   the parent `FOR KEY SHARE` and reads that it is still live.
+- Finalizing an enrollment locks its course `FOR SHARE`: a course's workload and `graded` flag
+  are fixed while finalized enrollments depend on them, so a finalization and a change of those
+  fields serialize on the course's row, and the second sees the first.
 
 `FOR UPDATE` conflicts with `FOR KEY SHARE` and nothing else here does, so a delete and a new
 reference to the same parent serialize on the parent's row, while ordinary edits of a parent
@@ -22,18 +25,18 @@ def _quoted(model) -> tuple[str, str]:
     return quote(model._meta.db_table), quote(model._meta.pk.column)
 
 
-def lock_for_write(model, pk: int) -> dict | None:
+def lock_for_write(model, pk: int, *, mode: str = "NO KEY UPDATE") -> dict | None:
     """The row of `model` with primary key `pk` (attname -> value), locked for an update of its
-    non-key columns until the transaction ends; None when there is no such row."""
+    non-key columns until the transaction ends; None when there is no such row. `mode="SHARE"`
+    locks it against every update instead, for a write that depends on the row's values (a
+    finalized enrollment fixes its course's workload: academics/lifecycle.py)."""
     fields = model._meta.concrete_fields
     table, pk_column = _quoted(model)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         # The record fields' database types are what psycopg returns (uuid, numeric, date,
         # timestamptz, text): no conversion is needed.
-        cursor.execute(
-            f"SELECT {columns} FROM {table} WHERE {pk_column} = %s FOR NO KEY UPDATE", [pk]
-        )
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {pk_column} = %s FOR {mode}", [pk])
         row = cursor.fetchone()
     return None if row is None else {f.attname: v for f, v in zip(fields, row, strict=True)}
 

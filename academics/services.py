@@ -322,12 +322,14 @@ def enrollment_finalize(
     _lock_current(enrollment, expected_revision)
     if enrollment.is_finalized:
         raise RecordFinalized()
+    # The course as it is now, kept so until this commits (academics/concurrency.py).
+    course = lock_for_write(Course, enrollment.course_id, mode="SHARE")
     if enrollment.completion_status not in FINALIZABLE:
         raise ValidationError({"completion_status": msg.ENROLLMENT_NOT_FINALIZABLE})
     if (
         enrollment.completion_status == CompletionStatus.COMPLETED
         and enrollment.grade is None
-        and enrollment.course.graded
+        and course["graded"]
     ):
         raise ValidationError({"grade": msg.ENROLLMENT_GRADE_TO_FINALIZE})
     enrollment.finalized_at = timezone.now()

@@ -277,3 +277,57 @@ def test_a_delete_racing_an_import_that_references_the_record_never_leaves_it_in
             assert report.written
 
     assert broken == [], f"{len(broken)} of {ROUNDS // 2} rounds left a deleted course in use"
+
+
+def test_a_finalization_and_a_workload_change_serialize_on_the_course(committed, read, monkeypatch):
+    # given a graded, completed enrollment, and a change of its course's workload that pauses
+    # right after counting the course's finalized enrollments (none yet)
+    from academics import services
+    from academics.services import enrollment_finalize
+
+    enrollment = committed.write(
+        lambda: EnrollmentFactory(
+            completion_status=CompletionStatus.COMPLETED,
+            completed_at=date(2024, 12, 1),
+            grade=8,
+            course__workload_hours=60,
+        )
+    )
+    counted, finalized = threading.Event(), threading.Event()
+    check = services.check_fixed_fields
+
+    def check_then_pause(record, changed):
+        check(record, changed)
+        if isinstance(record, Course):
+            counted.set()
+            finalized.wait(3)  # a finalization that does not wait for the course gets in here
+
+    monkeypatch.setattr(services, "check_fixed_fields", check_then_pause)
+
+    def change_workload():
+        course = Course.objects.get(pk=enrollment.course_id)
+        course.workload_hours = 80
+        return record_save(record=course)
+
+    def finalize():
+        counted.wait(10)
+        try:
+            return enrollment_finalize(enrollment=Enrollment.objects.get(pk=enrollment.pk))
+        finally:
+            finalized.set()
+
+    # when both run
+    committed.workers.together(
+        [lambda: committed.write(change_workload), lambda: committed.write(finalize)]
+    )
+
+    # then the finalization came second: the workload it fixed is the new one, changed before it
+    row = read(
+        lambda: Enrollment.objects.values("finalized_at", "course__updated_at").get(
+            pk=enrollment.pk
+        )
+    )
+    assert row["finalized_at"] is not None
+    assert row["finalized_at"] > row["course__updated_at"], (
+        "the course's workload changed after its enrollment was finalized"
+    )
