@@ -86,7 +86,6 @@ def certificate_readiness(today) -> list[Readiness]:
     for cohort in cohorts:
         row = counts.get(cohort.pk, {"total": 0, "completed": 0, "graded": 0, "finalized": 0})
         listed = f"cohort__id__exact={cohort.pk}"
-        sheet = reverse("admin:academics_cohort_grades", args=[cohort.pk])
         total = row["total"]
         rows.append(
             Readiness(
@@ -98,7 +97,15 @@ def certificate_readiness(today) -> list[Readiness]:
                     _changelist("enrollment", f"{listed}&completion_status__exact={COMPLETED}"),
                     _percent(row["completed"], total),
                 ),
-                Figure("graded", row["graded"], sheet, _percent(row["graded"], total)),
+                Figure(
+                    "graded",
+                    row["graded"],
+                    _changelist(
+                        "enrollment",
+                        f"{listed}&completion_status__exact={COMPLETED}&grade__isnull=False",
+                    ),
+                    _percent(row["graded"], total),
+                ),
                 Figure(
                     "finalized",
                     row["finalized"],
