@@ -155,9 +155,11 @@ def grade_sheet_view(modeladmin, request, object_id, scope: str):
     )
     page = Paginator(enrollments, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     on_page = list(page.object_list)
+    # A finalized row has no inputs (it changes only by being reopened), so no form either.
     initial = [
         {"id": e.pk, "revision": e.revision, **{name: getattr(e, name) for name in SHEET_FIELDS}}
         for e in on_page
+        if not e.is_finalized
     ]
     errors: dict[int, list[str]] = {}
     action_form = ActionForm(request.POST or None)
@@ -196,14 +198,14 @@ def grade_sheet_view(modeladmin, request, object_id, scope: str):
         modeladmin.message_user(request, MSG_NOTHING_SAVED_TYPED, messages.ERROR)
     forms_by_pk = {}
     for form in formset:
-        pk = form["id"].value()
-        forms_by_pk[int(pk) if pk not in (None, "") else None] = form
+        pk = form.fields["id"].to_python(form["id"].value())
+        forms_by_pk[pk] = form
         for message in form.errors.values():
-            errors.setdefault(int(pk), []).extend(message)
+            errors.setdefault(pk, []).extend(message)
     rows = [
         Row(
             enrollment=e,
-            form=forms_by_pk.get(e.pk) if editable and not e.is_finalized else None,
+            form=forms_by_pk.get(e.pk) if editable else None,
             errors=errors.get(e.pk, []),
         )
         for e in on_page

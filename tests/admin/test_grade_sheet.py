@@ -165,7 +165,7 @@ def test_the_lifecycle_rules_are_the_services(registrar_client, typed, error):
 
 
 def test_a_finalized_row_is_read_only_and_refuses_a_posted_change(registrar_client):
-    cohort = CohortFactory()
+    cohort, (open_row,) = enrolled_cohort(1)
     finalized = EnrollmentFactory(
         cohort=cohort,
         course=cohort.course,
@@ -175,14 +175,29 @@ def test_a_finalized_row_is_read_only_and_refuses_a_posted_change(registrar_clie
     )
     enrollment_finalize(enrollment=finalized)
     page = registrar_client.get(sheet_url(cohort))
-    assert page.context["rows"][0].form is None
-    assert b'name="rows-0-grade"' not in page.content
+    rows = {row.enrollment.pk: row for row in page.context["rows"]}
+    assert rows[finalized.pk].form is None
+    content = page.content.decode()
+    assert f'name="rows-0-id" value="{open_row.pk}"' in content
+    assert 'name="rows-1-' not in content  # the finalized row has no inputs
 
-    refused = registrar_client.post(
-        sheet_url(cohort), sheet_data(page, {finalized.pk: {"grade": "5"}})
+    # the sheet as rendered saves the other rows
+    registrar_client.post(
+        sheet_url(cohort), sheet_data(page, {open_row.pk: {"completion_status": DROPPED}})
     )
+    open_row.refresh_from_db()
+    assert open_row.completion_status == DROPPED
 
-    assert refused.context["rows"][0].errors == [msg.ENROLLMENT_FINALIZED]
+    page = registrar_client.get(sheet_url(cohort))
+    crafted = sheet_data(page, **{"rows-TOTAL_FORMS": "2", "rows-1-id": str(finalized.pk)})
+    crafted.update(
+        {"rows-1-revision": str(finalized.revision), "rows-1-completion_status": COMPLETED}
+    )
+    crafted.update({"rows-1-grade": "5", "rows-1-completed_at": "2024-12-01"})
+    refused = registrar_client.post(sheet_url(cohort), crafted)
+
+    rows = {row.enrollment.pk: row for row in refused.context["rows"]}
+    assert rows[finalized.pk].errors == [msg.ENROLLMENT_FINALIZED]
     finalized.refresh_from_db()
     assert finalized.grade == Decimal("9")
 
