@@ -79,6 +79,15 @@ class Row:
     form: GradeRowForm | None  # None: read-only (a viewer, or a finalized enrollment)
     errors: list[str]
 
+    @property
+    def values(self) -> dict[str, str]:
+        """The inputs' values as typed (or as stored), read once per row: the template would
+        otherwise build a bound field for each use (bench/admin_pages.py)."""
+        if self.form is None:
+            return {}
+        values = {name: self.form[name].value() for name in self.form.fields}
+        return {name: "" if value is None else str(value) for name, value in values.items()}
+
 
 def _messages_of(error: Exception) -> list[str]:
     if isinstance(error, ValidationError):
@@ -150,7 +159,7 @@ def grade_sheet_view(modeladmin, request, object_id, scope: str):
         raise PermissionDenied
     enrollments = (
         Enrollment.objects.filter(**{scope: owner})
-        .select_related("student", "course", "cohort")
+        .select_related("student")
         .order_by("student__name", "pk")
     )
     page = Paginator(enrollments, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -167,7 +176,8 @@ def grade_sheet_view(modeladmin, request, object_id, scope: str):
     if request.method == "POST" and formset.is_valid() and action_form.is_valid():
         # By id, not by position: rows may have moved between pages since the sheet was read.
         typed = {form.cleaned_data["id"]: form.cleaned_data for form in formset}
-        by_pk = enrollments.in_bulk(list(typed))
+        # With what the rules read (the cohort's course, the course's `graded`).
+        by_pk = enrollments.select_related("course", "cohort").in_bulk(list(typed))
         errors = {pk: [MSG_GONE] for pk in typed if pk not in by_pk}
         pairs = [(by_pk[pk], data) for pk, data in typed.items() if pk in by_pk]
         action, action_date = action_form.cleaned_data["action"], None
