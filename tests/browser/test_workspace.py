@@ -22,8 +22,12 @@ from tests.browser.conftest import log_in
 from tests.factories import CohortFactory, CourseFactory, EnrollmentFactory, StudentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-SHOTS = Path(os.environ.get("SCREENSHOTS") or tempfile.mkdtemp(prefix="workspace-shots-"))
 NAMES = ("Ana Sheet", "Bruno Sheet", "Clara Sheet")
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    return Path(os.environ.get("SCREENSHOTS") or tempfile.mkdtemp(prefix="workspace-shots-"))
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +74,7 @@ def open_sheet(page, live_tenant, term) -> None:
     expect(page.locator("#grade-sheet tbody tr")).to_have_count(len(NAMES))
 
 
-def test_an_invalid_grade_is_shown_on_its_row_and_nothing_is_saved(page, live_tenant, term):
+def test_an_invalid_grade_is_shown_on_its_row_and_nothing_is_saved(page, live_tenant, term, shots):
     log_in(page, live_tenant, "registrar")
     open_sheet(page, live_tenant, term)
     day = timezone.localdate().isoformat()
@@ -85,12 +89,14 @@ def test_an_invalid_grade_is_shown_on_its_row_and_nothing_is_saved(page, live_te
     bruno = stored(live_tenant, "Bruno Sheet")
     expect(page.locator(f"#errors-{bruno.pk}")).to_have_text(msg.GRADE_RANGE)
     expect(page.locator("[name=rows-1-grade]")).to_have_value("12")
-    page.screenshot(path=SHOTS / "grade-sheet-error.png", full_page=True)
+    page.screenshot(path=shots / "grade-sheet-error.png", full_page=True)
     assert stored(live_tenant, "Ana Sheet").completion_status == CompletionStatus.ENROLLED
     assert bruno.completion_status == CompletionStatus.ENROLLED
 
 
-def test_a_registrar_types_the_cohorts_grades_with_the_keyboard_and_saves(page, live_tenant, term):
+def test_a_registrar_types_the_cohorts_grades_with_the_keyboard_and_saves(
+    page, live_tenant, term, shots
+):
     log_in(page, live_tenant, "registrar")
     open_sheet(page, live_tenant, term)
     day = timezone.localdate().isoformat()
@@ -106,16 +112,16 @@ def test_a_registrar_types_the_cohorts_grades_with_the_keyboard_and_saves(page, 
     expect(page.locator("[name=rows-2-grade]")).to_have_value("9.75")
     page.keyboard.press("ArrowUp")
     expect(page.locator("[name=rows-1-grade]")).to_be_focused()
-    page.screenshot(path=SHOTS / "grade-sheet-typed.png", full_page=True)
+    page.screenshot(path=shots / "grade-sheet-typed.png", full_page=True)
     page.click("input[name=_save]")
 
     expect(page.locator(".messagelist .success")).to_contain_text("Saved 3 enrollment(s).")
-    page.screenshot(path=SHOTS / "grade-sheet-saved.png", full_page=True)
+    page.screenshot(path=shots / "grade-sheet-saved.png", full_page=True)
     grades = [stored(live_tenant, name).grade for name in NAMES]
     assert grades == [Decimal("8.5"), Decimal("6"), Decimal("9.75")]
 
 
-def test_the_student_record_shows_totals_and_the_transcript_link(page, live_tenant, term):
+def test_the_student_record_shows_totals_and_the_transcript_link(page, live_tenant, term, shots):
     log_in(page, live_tenant, "registrar")
     page.goto(f"{live_tenant.url}/admin/academics/student/?q=Ana+Sheet")
     page.click("#result_list a:text-is('Record')")
@@ -124,12 +130,12 @@ def test_the_student_record_shows_totals_and_the_transcript_link(page, live_tena
     expect(page.locator("#total-courses")).to_have_text("2")
     expect(page.locator(".status-badge").first).to_be_visible()
     expect(page.locator("a.transcriptlink")).to_have_attribute("href", re.compile("/transcript/$"))
-    page.screenshot(path=SHOTS / "student-record.png", full_page=True)
+    page.screenshot(path=shots / "student-record.png", full_page=True)
 
 
-def test_the_dashboard_links_lead_to_lists_of_as_many_records(page, live_tenant, term):
+def test_the_dashboard_links_lead_to_lists_of_as_many_records(page, live_tenant, term, shots):
     log_in(page, live_tenant, "registrar")
-    page.screenshot(path=SHOTS / "dashboard.png", full_page=True)
+    page.screenshot(path=shots / "dashboard.png", full_page=True)
 
     page.click("#dashboard dt:text-is('Cohorts in progress') + dd a")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
