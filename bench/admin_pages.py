@@ -46,7 +46,12 @@ def seed(students: int, enrollments: int, folder: Path) -> None:
             )
         )
         record_save(
-            record=Cohort(course=course, code=f"C{number:03d}-2025", start_date=date(2025, 2, 1))
+            record=Cohort(
+                course=course,
+                code=f"C{number:03d}-2025",
+                start_date=date(2025, 2, 1),
+                end_date=date(2027, 2, 1),  # in progress: the dashboard's readiness table
+            )
         )
     people = folder / "students.csv"
     with people.open("w") as out:
@@ -97,6 +102,9 @@ def pages(tenant) -> dict[str, str]:
         "student page": f"{base}/student/{student.pk}/change/",
         "enrollment page": f"{base}/enrollment/{enrollment.pk}/change/",
         "enrollment history": f"{base}/enrollment/{enrollment.pk}/history/",
+        "cohort grade sheet": f"{base}/cohort/{cohort.pk}/grades/",
+        "course grade sheet": f"{base}/course/{course.pk}/grades/?page=5",  # a later page
+        "student record": f"{base}/student/{student.pk}/record/",
     }
 
 

@@ -1,9 +1,11 @@
 from django.contrib import admin
-from django.db.models import Subquery
-from django.urls import reverse
+from django.db.models import Q, Subquery
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from academics.admin.base import RecordAdmin, RecordForm, apply_all_or_nothing
+from academics.admin.grade_sheet import grade_sheet_view
 from academics.admin.sites import registrar_site
 from academics.choices import CourseStatus
 from academics.models import Cohort, Course, Enrollment
@@ -36,6 +38,28 @@ class CourseEnrollmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("student", "cohort")
 
 
+class GradeSheetMixin:
+    """A grade sheet of the record's enrollments (academics/admin/grade_sheet.py): a button on
+    the change page and a link on each changelist row."""
+
+    change_form_template = "admin/academics/grade_sheet_change_form.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_grades"
+        view = self.admin_site.admin_view(self.grade_sheet)
+        return [path("<path:object_id>/grades/", view, name=name), *super().get_urls()]
+
+    def grade_sheet(self, request, object_id):
+        return grade_sheet_view(self, request, object_id, scope=self.opts.model_name)
+
+    @admin.display(description="grades")
+    def grade_sheet_link(self, record):
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_grades", args=[record.pk]
+        )
+        return format_html('<a href="{}">Grade sheet</a>', url)
+
+
 def _set_status(modeladmin, request, queryset, status: CourseStatus):
     courses = list(queryset.live())
     if apply_all_or_nothing(
@@ -57,8 +81,16 @@ def archive_courses(modeladmin, request, queryset):
 
 
 @admin.register(Course, site=registrar_site)
-class CourseAdmin(RecordAdmin):
-    list_display = ("name", "code", "institution", "organization", "status", "workload_hours")
+class CourseAdmin(GradeSheetMixin, RecordAdmin):
+    list_display = (
+        "name",
+        "code",
+        "institution",
+        "organization",
+        "status",
+        "workload_hours",
+        "grade_sheet_link",
+    )
     list_filter = ("status", "institution", "area", "created_at")
     list_select_related = ("institution", "organization")
     search_fields = ("name", "code")
@@ -84,10 +116,37 @@ class CourseAdmin(RecordAdmin):
         return kwargs
 
 
+class CohortTermFilter(admin.SimpleListFilter):
+    """Cohorts running today (start ≤ today ≤ end): what the dashboard counts as this term."""
+
+    title = "term"
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return (("in_progress", "In progress"),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "in_progress":
+            return queryset.filter(in_progress(timezone.localdate()))
+        return queryset
+
+
+def in_progress(today) -> Q:
+    return Q(start_date__lte=today, end_date__gte=today)
+
+
 @admin.register(Cohort, site=registrar_site)
-class CohortAdmin(RecordAdmin):
-    list_display = ("code", "course", "institution", "modality", "start_date", "end_date")
-    list_filter = ("modality", "course__institution", "course", "start_date")
+class CohortAdmin(GradeSheetMixin, RecordAdmin):
+    list_display = (
+        "code",
+        "course",
+        "institution",
+        "modality",
+        "start_date",
+        "end_date",
+        "grade_sheet_link",
+    )
+    list_filter = ("modality", CohortTermFilter, "course__institution", "course", "start_date")
     list_select_related = ("course__institution",)
     search_fields = ("code", "course__name", "course__code")
     autocomplete_fields = ("course",)

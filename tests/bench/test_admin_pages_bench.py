@@ -11,7 +11,17 @@ def test_admin_pages_bench_prints_every_page_beside_the_floor(tenant_a):
     )
 
     assert result.returncode == 0, result.stderr
-    for page in ("index", "enrollments list", "course page", "student page", "enrollment history"):
+    pages = (
+        "index",
+        "enrollments list",
+        "course page",
+        "student page",
+        "enrollment history",
+        "cohort grade sheet",
+        "course grade sheet",
+        "student record",
+    )
+    for page in pages:
         assert page in result.stdout
     # every page answered 200: the status follows the 300 ms floor on each line
-    assert re.findall(r" 300 +(\d{3})", result.stdout) == ["200"] * 13
+    assert re.findall(r" 300 +(\d{3})", result.stdout) == ["200"] * 16
