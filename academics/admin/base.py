@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from academics import messages as msg
+from academics.admin.pickers import RelatedPickers
 from academics.history import STAFF
 from academics.lifecycle import finalized_pks
 from academics.quality import BY_KEY, checks_of
@@ -197,10 +198,10 @@ def restore_selected(modeladmin, request, queryset):
         modeladmin.message_user(request, MSG_NOTHING_TO_RESTORE, messages.WARNING)
 
 
-class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(RelatedPickers, TransferAdminMixin, SimpleHistoryAdmin):
     """Admin of a `RecordModel`: writes go through `academics.services`, deletes are soft and
-    protected like the API's, the history page shows who changed what, and records are imported
-    and exported as files (`TransferAdminMixin`)."""
+    protected like the API's, the history page shows who changed what, records are imported
+    and exported as files (`TransferAdminMixin`), and pickers behave alike (`RelatedPickers`)."""
 
     form = RecordForm
     actions = [delete_selected, restore_selected]

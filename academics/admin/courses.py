@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from academics.admin.base import RecordAdmin, RecordForm, apply_all_or_nothing
+from academics.admin.display import badge, status_column, student_label
 from academics.admin.sites import registrar_site
 from academics.choices import CourseStatus
 from academics.models import Cohort, Course, Enrollment
@@ -23,7 +24,7 @@ class CourseEnrollmentInline(admin.TabularInline):
     model = Enrollment
     verbose_name_plural = f"latest {INLINE_ENROLLMENTS} enrollments"
     form = RecordForm
-    fields = ("student", "cohort", "completion_status", "grade", "enrolled_at", "completed_at")
+    fields = ("student_name", "cohort", "status", "grade", "enrolled_at", "completed_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -34,6 +35,14 @@ class CourseEnrollmentInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("student", "cohort")
+
+    @admin.display(description="student")
+    def student_name(self, enrollment):
+        return student_label(enrollment.student)
+
+    @admin.display(description="completion status")
+    def status(self, enrollment):
+        return badge(enrollment.completion_status, enrollment.get_completion_status_display())
 
 
 def _set_status(modeladmin, request, queryset, status: CourseStatus):
@@ -58,7 +67,14 @@ def archive_courses(modeladmin, request, queryset):
 
 @admin.register(Course, site=registrar_site)
 class CourseAdmin(RecordAdmin):
-    list_display = ("name", "code", "institution", "organization", "status", "workload_hours")
+    list_display = (
+        "name",
+        "code",
+        "institution",
+        "organization",
+        status_column("status"),
+        "workload_hours",
+    )
     list_filter = ("status", "institution", "area", "created_at")
     list_select_related = ("institution", "organization")
     search_fields = ("name", "code")
@@ -91,6 +107,7 @@ class CohortAdmin(RecordAdmin):
     list_select_related = ("course__institution",)
     search_fields = ("code", "course__name", "course__code")
     autocomplete_fields = ("course",)
+    autocomplete_filters = ("course",)  # an enrollment's cohort picker: the course's cohorts
 
     @admin.display(ordering="course__institution__name")
     def institution(self, cohort):

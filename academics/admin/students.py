@@ -3,12 +3,13 @@ from django.http import Http404, HttpResponse
 from django.urls import path
 
 from academics.admin.base import RecordAdmin, RecordForm
+from academics.admin.pickers import RelatedPickers
 from academics.admin.sites import registrar_site
 from academics.models import Enrollment, Student
 from academics.transcripts import transcript_pdf
 
 
-class StudentEnrollmentInline(admin.TabularInline):
+class StudentEnrollmentInline(RelatedPickers, admin.TabularInline):
     """A student's enrollments, editable in place: enrolling a student is daily work. A
     finalized one refuses changes here too (`RecordForm`)."""
 
@@ -16,6 +17,7 @@ class StudentEnrollmentInline(admin.TabularInline):
     form = RecordForm
     fields = ("course", "cohort", "completion_status", "grade", "enrolled_at", "completed_at")
     autocomplete_fields = ("course", "cohort")
+    pickers_filtered_by = {"cohort": "course"}
     extra = 0
     show_change_link = True
 
