@@ -38,6 +38,7 @@ MSG_RESTORED = "Restored {count} {name}."
 MSG_RESTORE_FAILED = "{record} could not be restored: {errors}"
 MSG_NOTHING_TO_RESTORE = "None of the selected records is deleted."
 MSG_NOTHING_CHANGED = "Nothing was changed: {record}: {errors}"
+MSG_NOT_DELETED = "Nothing was deleted: {record}: {reason}"
 # The hidden field of a change form that carries the revision the form was opened at.
 REVISION_SEEN = "revision_seen"
 
@@ -269,12 +270,18 @@ class RecordAdmin(RelatedPickers, TransferAdminMixin, SimpleHistoryAdmin):
         """What a delete would remove: only the records themselves (soft deletion cascades
         nothing), or DeletionProtected when live records depend on one of them."""
         records = [record for record in objs if not record.is_deleted]
-        if finalized_pks(self.model, [record.pk for record in records]):
-            raise RecordFinalized()
+        finalized = finalized_pks(self.model, [record.pk for record in records])
         blockers = deletion_blockers(records)
         for record in records:
-            if record.pk in blockers:
-                raise DeletionProtected(deletion_protected_message(record, blockers[record.pk]))
+            if record.pk in finalized:
+                refusal = RecordFinalized()
+            elif record.pk in blockers:
+                refusal = DeletionProtected(deletion_protected_message(record, blockers[record.pk]))
+            else:
+                continue
+            if len(records) > 1:  # a bulk delete: say which of the selected records
+                refusal.message = MSG_NOT_DELETED.format(record=record, reason=refusal.message)
+            raise refusal
         count = {self.opts.verbose_name_plural: len(records)}
         return [str(record) for record in records], count, set(), []
 
