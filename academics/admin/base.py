@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from academics import messages as msg
@@ -31,7 +32,7 @@ from academics.services import (
     records_soft_delete,
 )
 from academics.transfer.admin import TransferAdminMixin
-from academics.wording import message_for
+from academics.wording import PEOPLE_NAMES, for_people, message_for
 
 RECORD_READONLY_FIELDS = ("uuid", "created_at", "updated_at", "deleted_at")
 MSG_RESTORED = "Restored {count} {name}."
@@ -77,8 +78,16 @@ class RecordForm(forms.ModelForm):
                     text = message_for(code, name, field, field.error_messages[code])
                     # Django fills `%(value)s`-style parameters in; ours have none left.
                     field.error_messages[code] = text.replace("%", "%%")
+        for name, label in PEOPLE_NAMES.items():
+            if name in self.fields:
+                self.fields[name].label = capfirst(label)
         if self.instance.pk is not None:
             self.fields[REVISION_SEEN].initial = self.instance.revision
+
+    def full_clean(self):
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            errors.data = [ValidationError(for_people(message)) for message in errors]
 
     def clean(self):
         cleaned = super().clean()
@@ -157,7 +166,7 @@ def apply_all_or_nothing(modeladmin, request, records, operation) -> bool:
                 text = error.message if isinstance(error, Conflict) else _error_text(error)
                 modeladmin.message_user(
                     request,
-                    MSG_NOTHING_CHANGED.format(record=record, errors=text),
+                    for_people(MSG_NOTHING_CHANGED.format(record=record, errors=text)),
                     messages.ERROR,
                 )
                 return False

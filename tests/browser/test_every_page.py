@@ -56,6 +56,9 @@ MEASURE = """() => {
     .filter(t => t.right > t.container + 1);
   return {scroll: page.scrollWidth - page.clientWidth, tables};
 }"""
+# Words no page shows (docs/admin.md, Wording): Python's None for an empty value (Django's own
+# "None available" is a sentence), and the API's attribute names in a sentence.
+NEVER_SHOWN = re.compile(r"\bNone\b(?! available)|completed at must|enrolled at\.")
 LONG_NAME = "Universidade Federal de Ciências Médicas e Tecnológicas do Vale do Jequitinhonha"
 
 
@@ -137,6 +140,7 @@ def visit(page, url: str, findings: dict[str, list[str]]) -> None:
     page.wait_for_load_state("load")
     measured = page.evaluate(MEASURE)
     problems = list(page.problems)
+    problems += [f"shows {word!r}" for word in NEVER_SHOWN.findall(page.inner_text("body"))]
     if measured["scroll"] > 0:
         problems.append(f"page scrolls sideways by {measured['scroll']} px")
     problems += [
