@@ -36,7 +36,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 LAPTOP = {"width": 1366, "height": 768}
-SKIPPED = ("/logout/", "/delete/", "/static/", "/transcript/", "/export/", "/jsi18n/")
+SKIPPED = ("/logout/", "/delete/", "/static/", "/transcript/", "/export/", "/jsi18n/", "/template/")
 # Actions that answer with a page of their own before acting (the others act at once).
 ASKING_ACTIONS = {
     "enrollment": ("complete_enrollments", "reopen_enrollments", "delete_selected"),
