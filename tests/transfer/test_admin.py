@@ -16,7 +16,7 @@ from academics.choices import CourseStatus
 from academics.models import Course, Enrollment, Student
 from academics.transfer import resources
 from academics.transfer.specs import SPECS
-from tests.factories import CohortFactory, StudentFactory
+from tests.factories import CohortFactory, EnrollmentFactory, StudentFactory
 
 STUDENTS = "/admin/academics/student/"
 CSV_FORMAT, XLSX_FORMAT, JSON_IMPORT_FORMAT = "0", "1", "2"
@@ -360,3 +360,19 @@ def test_after_an_import_the_message_links_to_the_rows_it_wrote(registrar_client
         "ana@example.edu",
         "bia@example.edu",
     }
+
+
+def test_an_export_names_related_records_and_imports_again_as_unchanged(registrar_client):
+    enrollment = EnrollmentFactory(student__name="Ana Souza", cohort__course__name="Anatomy")
+    url = "/admin/academics/enrollment/"
+
+    exported = registrar_client.post(f"{url}export/", {"format": CSV_FORMAT})
+    text = b"".join(exported.streaming_content).decode()
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    upload = SimpleUploadedFile("enrollments.csv", text.encode())
+    shown = preview(registrar_client, url, upload)
+
+    assert (row["student_email"], row["student_name"]) == (enrollment.student.email, "Ana Souza")
+    assert (row["course_code"], row["course_name"]) == (enrollment.course.code, "Anatomy")
+    assert list(row)[-2:] == ["student_name", "course_name"]  # after the import columns
+    assert import_types(shown) == ["skip"]
