@@ -1,5 +1,6 @@
 """The admin's widgets in headless Chromium: the date picker of "Mark completed", the cohort
-picker narrowed by the chosen course, and pickers without the related record's delete ✕."""
+picker narrowed by the chosen course, and pickers without the related record's delete ✕
+(the calendar in a tenant's date style: test_date_style.py)."""
 
 import pytest
 from django.db import connection
