@@ -20,7 +20,15 @@
             const adapter = $(picker).data('select2').dataAdapter;
             const data = adapter.ajaxOptions.data;
             adapter.ajaxOptions.data = (params) => ({...data(params), [name]: source.value});
-            $(source).on('change', () => $(picker).val(null).trigger('change'));
+            // Only a real change: Django's related-widget script triggers "change" on every
+            // picker as the page loads, which must not clear a saved cohort.
+            let chosen = source.value;
+            $(source).on('change', () => {
+                if (source.value !== chosen) {
+                    chosen = source.value;
+                    $(picker).val(null).trigger('change');
+                }
+            });
         });
         return this;
     };

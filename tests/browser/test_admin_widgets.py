@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_admin_flows import choose
-from tests.factories import CohortFactory, CourseFactory, StudentFactory
+from tests.factories import CohortFactory, CourseFactory, EnrollmentFactory, StudentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -22,8 +22,9 @@ def two_courses(live_tenant, django_db_blocker):
         botany = CourseFactory(name="Botany", code="BOT")
         CohortFactory(course=anatomy, code="ANA-2026-A")
         CohortFactory(course=anatomy, code="ANA-2026-B")
-        CohortFactory(course=botany, code="BOT-2026-A")
+        bot = CohortFactory(course=botany, code="BOT-2026-A")
         StudentFactory(name="Pia Picker", email="pia@example.edu")
+        EnrollmentFactory(student__name="Saul Saved", student__email="saul@example.edu", cohort=bot)
     connection.set_schema_to_public()
 
 
@@ -74,6 +75,17 @@ def test_the_cohort_picker_of_a_students_enrollment_row_follows_its_course(
     row.locator(".field-cohort .select2-selection").click()
 
     expect(page.locator(".select2-results__option")).to_have_text(["BOT-2026-A"])
+
+
+def test_a_saved_cohort_stays_chosen_when_the_page_loads(page, live_tenant, two_courses):
+    log_in(page, live_tenant, "registrar")
+    page.goto(f"{live_tenant.url}/admin/academics/student/?q=Saul")
+    page.click("#result_list a:has-text('Saul Saved')")
+
+    row = page.locator(".dynamic-enrollments").first
+    expect(row.locator(".field-cohort .select2-selection__rendered")).to_have_attribute(
+        "title", "BOT-2026-A"
+    )
 
 
 def test_pickers_have_no_delete_of_the_related_record(page, live_tenant):
