@@ -14,6 +14,23 @@ def attribute(name: str) -> str:
     return name.replace("_", " ")
 
 
+# The API keeps the contract's Laravel wording, where a field's name is its attribute ("The
+# completed at must be a date after or equal to enrolled at."). People in the admin read the
+# same messages with these names, which are also the admin's labels for the fields.
+PEOPLE_NAMES = {
+    "enrolled_at": "enrollment date",
+    "completed_at": "completion date",
+    "finalized_at": "finalized on",
+}
+
+
+def for_people(message: str) -> str:
+    """`message` (in the vocabulary of academics/messages.py) as the admin shows it."""
+    for name, label in PEOPLE_NAMES.items():
+        message = message.replace(attribute(name), label)
+    return message
+
+
 CODE_MESSAGES = {
     "required": msg.REQUIRED,
     "null": msg.REQUIRED,

@@ -39,7 +39,7 @@ ENROLLMENT_COLUMNS = [
 ]
 EXPORT_SQL = """
     SELECT s.email, c.code, c.uuid, h.code, e.uuid, e.completion_status, e.grade, e.enrolled_at,
-        e.completed_at
+        e.completed_at, s.name, c.name
     FROM academics_enrollment e
     JOIN academics_student s ON s.id = e.student_id
     JOIN academics_course c ON c.id = e.course_id

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "academics.limits.RequestLimitsMiddleware",
     "academics.tenancy.middleware.TenantMiddleware",
+    "academics.tenancy.dates.DateStyleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,7 +205,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Dates in the admin follow the tenant's style, one format module per style
+# (academics/tenancy/dates.py); ISO ("en") by default.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

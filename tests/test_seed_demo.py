@@ -5,7 +5,12 @@ from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
 from academics.choices import CourseStatus
-from academics.management.commands.seed_demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from academics.management.commands.seed_demo import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    PLATFORM_PASSWORD,
+    PLATFORM_USERNAME,
+)
 from academics.models import Course, Enrollment, Institution, Student
 from academics.quality import data_quality
 from academics.tenancy.models import ApiClient, Tenant
@@ -84,3 +89,35 @@ def test_a_demo_seeded_under_another_secret_key_gets_a_working_client_again(clie
 
     # then the well-known demo credentials work again
     assert client.post("/api/oauth/token", credentials).status_code == 200
+
+
+def test_seed_demo_seeds_a_platform_superuser_and_prints_its_login(db):
+    output = seed()
+
+    platform = get_user_model().objects.get(username=PLATFORM_USERNAME)  # public schema
+    assert platform.is_superuser and platform.check_password(PLATFORM_PASSWORD)
+    assert "http://localhost:8000/admin/" in output
+    assert f"{PLATFORM_USERNAME} / {PLATFORM_PASSWORD}" in output
+
+
+def test_seed_demo_keeps_passwords_changed_since(db):
+    # given a seeded demo whose registrar and platform operator changed their passwords
+    seed()
+    tenant = Tenant.objects.get(identifier="demo")
+    users = get_user_model().objects
+    with tenant_context(tenant):
+        registrar = users.get(username="registrar")
+        registrar.set_password("my-own-passphrase")
+        registrar.save()
+    platform = users.get(username=PLATFORM_USERNAME)
+    platform.set_password("operator-passphrase")
+    platform.save()
+
+    # when the demo is seeded again
+    seed()
+
+    # then both keep their own passwords; the viewer, untouched, keeps the demo one
+    with tenant_context(tenant):
+        assert users.get(username="registrar").check_password("my-own-passphrase")
+        assert users.get(username="viewer").check_password("viewer-demo")
+    assert users.get(username=PLATFORM_USERNAME).check_password("operator-passphrase")

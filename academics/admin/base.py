@@ -10,9 +10,11 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from academics import messages as msg
+from academics.admin.pickers import RelatedPickers
 from academics.history import STAFF
 from academics.lifecycle import finalized_pks
 from academics.quality import BY_KEY, checks_of
@@ -30,13 +32,14 @@ from academics.services import (
     records_soft_delete,
 )
 from academics.transfer.admin import TransferAdminMixin
-from academics.wording import message_for
+from academics.wording import PEOPLE_NAMES, for_people, message_for
 
 RECORD_READONLY_FIELDS = ("uuid", "created_at", "updated_at", "deleted_at")
 MSG_RESTORED = "Restored {count} {name}."
 MSG_RESTORE_FAILED = "{record} could not be restored: {errors}"
 MSG_NOTHING_TO_RESTORE = "None of the selected records is deleted."
 MSG_NOTHING_CHANGED = "Nothing was changed: {record}: {errors}"
+MSG_NOT_DELETED = "Nothing was deleted: {record}: {reason}"
 # The hidden field of a change form that carries the revision the form was opened at.
 REVISION_SEEN = "revision_seen"
 
@@ -75,8 +78,16 @@ class RecordForm(forms.ModelForm):
                     text = message_for(code, name, field, field.error_messages[code])
                     # Django fills `%(value)s`-style parameters in; ours have none left.
                     field.error_messages[code] = text.replace("%", "%%")
+        for name, label in PEOPLE_NAMES.items():
+            if name in self.fields:
+                self.fields[name].label = capfirst(label)
         if self.instance.pk is not None:
             self.fields[REVISION_SEEN].initial = self.instance.revision
+
+    def full_clean(self):
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            errors.data = [ValidationError(for_people(message)) for message in errors]
 
     def clean(self):
         cleaned = super().clean()
@@ -155,7 +166,7 @@ def apply_all_or_nothing(modeladmin, request, records, operation) -> bool:
                 text = error.message if isinstance(error, Conflict) else _error_text(error)
                 modeladmin.message_user(
                     request,
-                    MSG_NOTHING_CHANGED.format(record=record, errors=text),
+                    for_people(MSG_NOTHING_CHANGED.format(record=record, errors=text)),
                     messages.ERROR,
                 )
                 return False
@@ -197,10 +208,10 @@ def restore_selected(modeladmin, request, queryset):
         modeladmin.message_user(request, MSG_NOTHING_TO_RESTORE, messages.WARNING)
 
 
-class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(RelatedPickers, TransferAdminMixin, SimpleHistoryAdmin):
     """Admin of a `RecordModel`: writes go through `academics.services`, deletes are soft and
-    protected like the API's, the history page shows who changed what, and records are imported
-    and exported as files (`TransferAdminMixin`)."""
+    protected like the API's, the history page shows who changed what, records are imported
+    and exported as files (`TransferAdminMixin`), and pickers behave alike (`RelatedPickers`)."""
 
     form = RecordForm
     actions = [delete_selected, restore_selected]
@@ -268,12 +279,18 @@ class RecordAdmin(TransferAdminMixin, SimpleHistoryAdmin):
         """What a delete would remove: only the records themselves (soft deletion cascades
         nothing), or DeletionProtected when live records depend on one of them."""
         records = [record for record in objs if not record.is_deleted]
-        if finalized_pks(self.model, [record.pk for record in records]):
-            raise RecordFinalized()
+        finalized = finalized_pks(self.model, [record.pk for record in records])
         blockers = deletion_blockers(records)
         for record in records:
-            if record.pk in blockers:
-                raise DeletionProtected(deletion_protected_message(record, blockers[record.pk]))
+            if record.pk in finalized:
+                refusal = RecordFinalized()
+            elif record.pk in blockers:
+                refusal = DeletionProtected(deletion_protected_message(record, blockers[record.pk]))
+            else:
+                continue
+            if len(records) > 1:  # a bulk delete: say which of the selected records
+                refusal.message = MSG_NOT_DELETED.format(record=record, reason=refusal.message)
+            raise refusal
         count = {self.opts.verbose_name_plural: len(records)}
         return [str(record) for record in records], count, set(), []
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from academics.admin.base import RecordAdmin, RecordForm, apply_all_or_nothing
+from academics.admin.display import badge, status_column, student_label
 from academics.admin.grade_sheet import grade_sheet_view
 from academics.admin.sites import registrar_site
 from academics.choices import CourseStatus
@@ -25,7 +26,7 @@ class CourseEnrollmentInline(admin.TabularInline):
     model = Enrollment
     verbose_name_plural = f"latest {INLINE_ENROLLMENTS} enrollments"
     form = RecordForm
-    fields = ("student", "cohort", "completion_status", "grade", "enrolled_at", "completed_at")
+    fields = ("student_name", "cohort", "status", "grade", "enrolled_at", "completed_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -36,6 +37,14 @@ class CourseEnrollmentInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("student", "cohort")
+
+    @admin.display(description="student")
+    def student_name(self, enrollment):
+        return student_label(enrollment.student)
+
+    @admin.display(description="completion status")
+    def status(self, enrollment):
+        return badge(enrollment.completion_status, enrollment.get_completion_status_display())
 
 
 class GradeSheetMixin:
@@ -87,7 +96,7 @@ class CourseAdmin(GradeSheetMixin, RecordAdmin):
         "code",
         "institution",
         "organization",
-        "status",
+        status_column("status"),
         "workload_hours",
         "grade_sheet_link",
     )
@@ -150,6 +159,7 @@ class CohortAdmin(GradeSheetMixin, RecordAdmin):
     list_select_related = ("course__institution",)
     search_fields = ("code", "course__name", "course__code")
     autocomplete_fields = ("course",)
+    autocomplete_filters = ("course",)  # an enrollment's cohort picker: the course's cohorts
 
     @admin.display(ordering="course__institution__name")
     def institution(self, cohort):

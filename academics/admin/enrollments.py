@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from academics import messages as msg
 from academics.admin.base import RecordAdmin, apply_all_or_nothing
+from academics.admin.display import status_column, student_label
 from academics.admin.sites import registrar_site
 from academics.models import Course, Enrollment, Student
 from academics.services import (
@@ -162,16 +163,17 @@ class FinalizedFilter(admin.SimpleListFilter):
 
 @admin.register(Enrollment, site=registrar_site)
 class EnrollmentAdmin(RecordAdmin):
+    # Fits a 1,366 px laptop (tests/browser/test_every_page.py): the institution is the course's
+    # (a filter), and finalized reads as a yes/no.
     list_display = (
         "student_name",
         "course_name",
-        "institution",
         "cohort",
-        "completion_status",
+        status_column("completion_status"),
         "grade",
         "enrolled_at",
         "completed_at",
-        "finalized_at",
+        "finalized",
     )
     list_filter = (
         "completion_status",
@@ -182,9 +184,10 @@ class EnrollmentAdmin(RecordAdmin):
         "enrolled_at",
         "completed_at",
     )
-    list_select_related = ("student", "course__institution", "cohort")
+    list_select_related = ("student", "course", "cohort")
     search_fields = ("student__name", "student__email", "course__name", "course__code")
     autocomplete_fields = ("student", "course", "cohort")
+    pickers_filtered_by = {"cohort": "course"}
     date_hierarchy = "enrolled_at"
     readonly_fields = (*RecordAdmin.readonly_fields, "finalized_at")
     actions = [
@@ -214,12 +217,12 @@ class EnrollmentAdmin(RecordAdmin):
 
     @admin.display(description="student", ordering="student__name")
     def student_name(self, enrollment):
-        return enrollment.student.name
+        return student_label(enrollment.student)
+
+    @admin.display(description="finalized", boolean=True, ordering="finalized_at")
+    def finalized(self, enrollment):
+        return enrollment.is_finalized
 
     @admin.display(description="course", ordering="course__name")
     def course_name(self, enrollment):
         return enrollment.course.name
-
-    @admin.display(ordering="course__institution__name")
-    def institution(self, enrollment):
-        return enrollment.course.institution

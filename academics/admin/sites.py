@@ -11,6 +11,10 @@ from django.urls import path
 class RegistrarAdminSite(admin.AdminSite):
     """A tenant's registrar admin, titled with the tenant's name and opening on a dashboard."""
 
+    # The index lists every model; the sidebar's 300 px are the lists' on a 1,366 px laptop.
+    enable_nav_sidebar = False
+    empty_value_display = "—"
+
     index_title = "Academic records"
     site_url = None  # no public site behind a tenant's host: no "View site" link
 
@@ -61,6 +65,8 @@ class RegistrarAdminSite(admin.AdminSite):
 class PlatformAdminSite(admin.AdminSite):
     """Platform staff (public schema users) managing tenants and API clients."""
 
+    enable_nav_sidebar = False
+    empty_value_display = "—"
     site_header = "Academic records · Platform admin"
     site_title = "Platform admin"
     index_title = "Tenants and API clients"

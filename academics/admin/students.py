@@ -5,12 +5,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from academics.admin.base import RecordAdmin, RecordForm
+from academics.admin.pickers import RelatedPickers
 from academics.admin.sites import registrar_site
 from academics.models import Enrollment, Student
 from academics.transcripts import transcript_enrollments, transcript_pdf, transcript_summary
 
 
-class StudentEnrollmentInline(admin.TabularInline):
+class StudentEnrollmentInline(RelatedPickers, admin.TabularInline):
     """A student's enrollments, editable in place: enrolling a student is daily work. A
     finalized one refuses changes here too (`RecordForm`)."""
 
@@ -18,6 +19,7 @@ class StudentEnrollmentInline(admin.TabularInline):
     form = RecordForm
     fields = ("course", "cohort", "completion_status", "grade", "enrolled_at", "completed_at")
     autocomplete_fields = ("course", "cohort")
+    pickers_filtered_by = {"cohort": "course"}
     extra = 0
     show_change_link = True
 

@@ -32,7 +32,7 @@ class Student(RecordModel):
         indexes = [models.Index(fields=["name"], name="student_name_idx")]
 
     def __str__(self):
-        return f"{self.name} <{self.email}>"
+        return f"{self.name} ({self.email})"  # namesakes told apart, in pickers too
 
     def clean(self):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():

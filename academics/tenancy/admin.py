@@ -88,7 +88,16 @@ class TenantAdmin(ServiceAddAdmin):
     list_display = ("identifier", "name", "is_active", "primary_domain", "created_at")
     list_filter = ("is_active", "created_at")
     search_fields = ("identifier", "name", "domains__domain")
-    fields = ("identifier", "name", "is_active", "schema_name", "uuid", "created_at", "updated_at")
+    fields = (
+        "identifier",
+        "name",
+        "is_active",
+        "date_style",
+        "schema_name",
+        "uuid",
+        "created_at",
+        "updated_at",
+    )
     readonly_fields = ("identifier", "schema_name", "uuid", "created_at", "updated_at")
     inlines = [DomainInline]
 

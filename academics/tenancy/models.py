@@ -25,6 +25,15 @@ def new_schema_name() -> str:
     return f"tenant_{uuid.uuid4().hex[:16]}"
 
 
+class DateStyle(models.TextChoices):
+    """How the tenant's staff read and type dates in the admin (docs/admin.md, Dates). The API
+    speaks ISO 8601 whatever the style (docs/api.md)."""
+
+    ISO = "iso", "ISO: 2026-03-31"
+    DAY_FIRST = "day_first", "Day first: 31/03/2026 (Brazil, Europe)"
+    MONTH_FIRST = "month_first", "Month first: 03/31/2026 (United States)"
+
+
 class Tenant(TenantMixin):
     """A customer account (a university); its academic records live in its own schema."""
 
@@ -37,6 +46,12 @@ class Tenant(TenantMixin):
     )
     name = models.CharField(max_length=255)
     is_active = models.BooleanField(default=True)
+    date_style = models.CharField(
+        max_length=16,
+        choices=DateStyle.choices,
+        default=DateStyle.ISO,
+        help_text="How dates are shown and typed in this tenant's admin.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -94,7 +94,7 @@ def check_columns(spec: Spec, header: list[str]) -> list[str]:
     repeated = sorted(c for c, n in Counter(named).items() if n > 1)
     if repeated:
         problems.append(msg.DUPLICATE_COLUMNS.format(columns=", ".join(repeated)))
-    unknown = [c for c in named if c not in spec.columns]
+    unknown = [c for c in named if c not in spec.export_columns]
     if unknown:
         problems.append(
             msg.UNKNOWN_COLUMNS.format(

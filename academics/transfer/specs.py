@@ -42,7 +42,10 @@ class Spec:
     - `keys`: how a row finds the record it updates: alternatives of model field names, the
       first whose text fields are all filled in wins (a row matching nothing creates a record);
     - `casefold`: key fields compared case-insensitively;
-    - `required`: groups of columns of which the header must hold at least one each.
+    - `required`: groups of columns of which the header must hold at least one each;
+    - `readable`: export-only columns, (column, model path): the name of a related record that
+      the file names by another key (the student's name beside their email), for the people who
+      read the file; import accepts and ignores them, so an export imports again.
     """
 
     name: str
@@ -52,10 +55,17 @@ class Spec:
     keys: tuple[tuple[str, ...], ...] = ()
     casefold: frozenset[str] = field(default_factory=frozenset)
     required: tuple[tuple[str, ...], ...] = ()
+    readable: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """What import reads."""
         return tuple(c for ref in self.refs for c in ref.column_names) + self.fields
+
+    @property
+    def export_columns(self) -> tuple[str, ...]:
+        """What export writes: the import columns, then the readable ones."""
+        return self.columns + tuple(column for column, _ in self.readable)
 
     def ref_for_column(self, column: str) -> Ref | None:
         return next((ref for ref in self.refs if column in ref.column_names), None)
@@ -90,6 +100,12 @@ def spec_for(record: RecordType) -> Spec:
     )
     if key_fields:
         required += (("uuid", *dict.fromkeys(key_fields)),)
+    readable = tuple(
+        (f"{relation.name}_name", f"{relation.name}__name")
+        for relation in record.relations
+        if "name" not in record_type(relation.related_model).named_by
+        and any(field.name == "name" for field in relation.related_model._meta.fields)
+    )
     return Spec(
         name=record.name,
         model=record.model,
@@ -98,6 +114,7 @@ def spec_for(record: RecordType) -> Spec:
         keys=record.keys,
         casefold=record.casefold,
         required=required,
+        readable=readable,
     )
 
 

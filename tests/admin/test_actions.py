@@ -9,6 +9,7 @@ from academics import messages as msg
 from academics.admin.base import MSG_NOTHING_CHANGED
 from academics.admin.enrollments import MSG_COMPLETED, MSG_DROPPED
 from academics.choices import CompletionStatus, CourseStatus
+from academics.wording import for_people
 from tests.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_mark_completed_changes_nothing_when_one_enrollment_breaks_a_rule(regist
     response = registrar_client.post(ENROLLMENTS, data)
 
     assert texts(response) == [
-        MSG_NOTHING_CHANGED.format(record=late, errors=msg.COMPLETED_BEFORE_ENROLLED)
+        for_people(MSG_NOTHING_CHANGED.format(record=late, errors=msg.COMPLETED_BEFORE_ENROLLED))
     ]
     early.refresh_from_db()
     assert early.completion_status == CompletionStatus.ENROLLED

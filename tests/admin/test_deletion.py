@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from academics import messages as msg
-from academics.admin.base import MSG_RESTORE_FAILED, MSG_RESTORED
+from academics.admin.base import MSG_NOT_DELETED, MSG_RESTORE_FAILED, MSG_RESTORED
 from academics.models import Course, Institution, Student
 from tests.factories import CourseFactory, EnrollmentFactory, InstitutionFactory, StudentFactory
 
@@ -46,7 +46,10 @@ def test_bulk_delete_deletes_nothing_when_one_record_is_protected(registrar_clie
     confirmed = registrar_client.post("/admin/academics/institution/", {**data, "post": "yes"})
 
     assert confirmation.status_code == 302
-    assert "cannot be deleted" in texts(confirmed)[0]
+    reason = msg.DELETE_PROTECTED.format(
+        model="institution", dependents="1 course", verb="references"
+    )
+    assert texts(confirmed)[-1] == MSG_NOT_DELETED.format(record=protected, reason=reason)
     assert Institution.objects.count() == 2
 
 

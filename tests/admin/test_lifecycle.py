@@ -15,6 +15,7 @@ from academics.admin.enrollments import MSG_FINALIZED, MSG_REOPENED
 from academics.choices import CompletionStatus
 from academics.models import Enrollment
 from academics.services import enrollment_finalize
+from academics.wording import for_people
 from tests.factories import CohortFactory, CourseFactory, EnrollmentFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_the_add_form_shows_the_lifecycle_rules_on_their_fields(registrar_client
 
     form = response.context["adminform"].form
     assert form.errors == {
-        "completed_at": [msg.COMPLETED_AT_PROHIBITED],
+        "completed_at": [for_people(msg.COMPLETED_AT_PROHIBITED)],
         "grade": [msg.GRADE_PROHIBITED],
     }
     assert not Enrollment.objects.exists()

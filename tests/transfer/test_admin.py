@@ -2,8 +2,10 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -14,11 +16,11 @@ from academics.choices import CourseStatus
 from academics.models import Course, Enrollment, Student
 from academics.transfer import resources
 from academics.transfer.specs import SPECS
-from tests.factories import CohortFactory, StudentFactory
+from tests.factories import CohortFactory, EnrollmentFactory, StudentFactory
 
 STUDENTS = "/admin/academics/student/"
 CSV_FORMAT, XLSX_FORMAT, JSON_IMPORT_FORMAT = "0", "1", "2"
-JSON_EXPORT_FORMAT = "1"
+XLSX_EXPORT_FORMAT, JSON_EXPORT_FORMAT = "1", "2"
 ENROLLMENT_COLUMNS = [
     *("student_email", "course_code", "cohort_code", "completion_status", "grade"),
     *("enrolled_at", "completed_at"),
@@ -276,3 +278,101 @@ def test_a_json_export_imports_again_as_unchanged(registrar_client):
     shown = preview(registrar_client, STUDENTS, upload, JSON_IMPORT_FORMAT)
 
     assert import_types(shown) == ["skip", "skip"]
+
+
+def test_invalid_rows_are_a_table_of_row_column_and_message_also_as_a_csv_file(registrar_client):
+    rows = [
+        *STUDENT_ROWS,
+        ["cid@example.edu", "Cid", "2999-01-01", "", ""],
+        ["not-an-email", "", "2001-01-01", "", ""],
+    ]
+
+    shown = preview(registrar_client, STUDENTS, csv_file(rows))
+
+    expected = [
+        (4, "date_of_birth", messages.BIRTH_DATE_IN_FUTURE),
+        (5, "email", messages.EMAIL.format(attribute="email")),
+        (5, "name", messages.REQUIRED.format(attribute="name")),
+    ]
+    assert sorted(shown.context["import_errors"]) == expected
+    page = shown.content.decode()
+    assert "<tr><td>4</td><td>date_of_birth</td><td>" in page
+    assert "validation-error-count" not in page  # no badge to hover
+    url = shown.context["errors_csv_url"]
+    assert url.startswith("data:text/csv;charset=utf-8,") and url in page.replace("&amp;", "&")
+    downloaded = list(csv.reader(io.StringIO(unquote(url.split(",", 1)[1]))))
+    assert downloaded[0] == ["row", "column", "message"]
+    assert sorted(tuple(row) for row in downloaded[1:]) == [
+        (str(line), column, message) for line, column, message in expected
+    ]
+
+
+@pytest.mark.parametrize("model", ["student", "enrollment"])
+def test_each_list_offers_a_template_file_of_its_import_columns(registrar_client, model):
+    spec = next(spec for spec in SPECS.values() if spec.model._meta.model_name == model)
+    page = registrar_client.get(f"/admin/academics/{model}/import/").content.decode()
+    url = f"/admin/academics/{model}/import/template/"
+
+    template = registrar_client.get(url)
+
+    assert f'href="{url}"' in page
+    assert template["Content-Type"] == "text/csv"
+    assert template.content.decode().splitlines() == [",".join(spec.columns)]
+
+
+def test_a_viewer_gets_no_template_file(viewer_client):
+    assert viewer_client.get(f"{STUDENTS}import/template/").status_code == 403
+
+
+def test_an_xlsx_export_imports_again_as_unchanged(registrar_client):
+    StudentFactory(email="ana@example.edu", gender="female", date_of_birth=date(2001, 1, 1))
+    StudentFactory(email="bo@example.edu", social_name="=Bo")  # a formula is neutralised
+
+    exported = registrar_client.post(f"{STUDENTS}export/", {"format": XLSX_EXPORT_FORMAT})
+    upload = SimpleUploadedFile("students.xlsx", exported.content)
+    shown = preview(registrar_client, STUDENTS, upload, XLSX_FORMAT)
+
+    assert exported["Content-Disposition"].endswith('.xlsx"')
+    assert import_types(shown) == ["skip", "skip"]
+
+
+def test_the_export_page_says_it_exports_only_the_filtered_rows(registrar_client):
+    filtered = registrar_client.get(f"{STUDENTS}export/?gender=female").content.decode()
+    everything = registrar_client.get(f"{STUDENTS}export/").content.decode()
+
+    assert "Only the rows of the list as it is filtered now" in filtered
+    assert "Every row of the list is exported" in everything
+
+
+def test_after_an_import_the_message_links_to_the_rows_it_wrote(registrar_client):
+    StudentFactory(email="old@example.edu")
+    shown = preview(registrar_client, STUDENTS, csv_file(STUDENT_ROWS))
+
+    confirmed = registrar_client.post(
+        f"{STUDENTS}process_import/", shown.context["confirm_form"].initial, follow=True
+    )
+
+    page = confirmed.content.decode()
+    assert "Import finished: 2 new, 0 updated, 0 unchanged students." in page
+    link = re.search(r'href="([^"]+updated_at__gte=[^"]+)">See the rows this import wrote', page)
+    listed = registrar_client.get(link[1].replace("&amp;", "&"))
+    assert {student.email for student in listed.context["cl"].result_list} == {
+        "ana@example.edu",
+        "bia@example.edu",
+    }
+
+
+def test_an_export_names_related_records_and_imports_again_as_unchanged(registrar_client):
+    enrollment = EnrollmentFactory(student__name="Ana Souza", cohort__course__name="Anatomy")
+    url = "/admin/academics/enrollment/"
+
+    exported = registrar_client.post(f"{url}export/", {"format": CSV_FORMAT})
+    text = b"".join(exported.streaming_content).decode()
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    upload = SimpleUploadedFile("enrollments.csv", text.encode())
+    shown = preview(registrar_client, url, upload)
+
+    assert (row["student_email"], row["student_name"]) == (enrollment.student.email, "Ana Souza")
+    assert (row["course_code"], row["course_name"]) == (enrollment.course.code, "Anatomy")
+    assert list(row)[-2:] == ["student_name", "course_name"]  # after the import columns
+    assert import_types(shown) == ["skip"]

@@ -165,6 +165,8 @@ def test_export_command_writes_the_columns_import_reads(tenant_a, tmp_path):
             "grade": "8.50",
             "enrolled_at": "2024-02-01",
             "completed_at": "2024-02-01",
+            "student_name": enrollment.student.name,
+            "course_name": enrollment.course.name,
         }
     ]
     assert f"Exported 1 enrollments to {output}." in err

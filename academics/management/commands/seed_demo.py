@@ -3,6 +3,7 @@ import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -22,6 +23,9 @@ STAFF_USERNAME = "registrar"
 STAFF_PASSWORD = "registrar-demo"
 VIEWER_USERNAME = "viewer"
 VIEWER_PASSWORD = "viewer-demo"
+# Platform staff (public schema): tenants and API clients, at the public host's admin.
+PLATFORM_USERNAME = "platform"
+PLATFORM_PASSWORD = "platform-demo"
 # Well-known credentials of the demo tenant's API client, so the printed curl works every time.
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -134,11 +138,15 @@ class Command(BaseCommand):
                 counts = self._seed()
                 self.stdout.write(self.style.SUCCESS("Seeded demo records: ") + counts)
             self._ensure_staff_user()
+        self._ensure_platform_user()
         self._ensure_api_client(result.tenant)
         self.stdout.write(
             f"\nRegistrar admin: http://{default_domain(DEMO_IDENTIFIER)}:8000/admin/"
             f"\n  registrar login (edits records): {STAFF_USERNAME} / {STAFF_PASSWORD}"
             f"\n  viewer login (read-only):        {VIEWER_USERNAME} / {VIEWER_PASSWORD}"
+            "\nPlatform admin: http://localhost:8000/admin/"
+            f"\n  platform login (tenants, API clients): {PLATFORM_USERNAME} / {PLATFORM_PASSWORD}"
+            "\n(Demo passwords are set when a login is created; one you changed is kept.)"
         )
         self.stdout.write(API_HOWTO.format(client_id=DEMO_CLIENT_ID, secret=DEMO_CLIENT_SECRET))
 
@@ -164,9 +172,22 @@ class Command(BaseCommand):
             )
 
     def _ensure_staff_user(self):
-        # Role-based staff, not superusers: the demo shows what each role may do.
-        staff_user_save(username=STAFF_USERNAME, role=REGISTRAR, password=STAFF_PASSWORD)
-        staff_user_save(username=VIEWER_USERNAME, role=VIEWER, password=VIEWER_PASSWORD)
+        # Role-based staff, not superusers: the demo shows what each role may do. A login that
+        # exists keeps its password (its role is repaired).
+        logins = (
+            (STAFF_USERNAME, REGISTRAR, STAFF_PASSWORD),
+            (VIEWER_USERNAME, VIEWER, VIEWER_PASSWORD),
+        )
+        existing = set(get_user_model().objects.values_list("username", flat=True))
+        for username, role, password in logins:
+            kept = username in existing
+            staff_user_save(username=username, role=role, password=None if kept else password)
+
+    def _ensure_platform_user(self):
+        """A platform superuser in the public schema, created once (demo only)."""
+        users = get_user_model().objects
+        if not users.filter(username=PLATFORM_USERNAME).exists():
+            users.create_superuser(PLATFORM_USERNAME, password=PLATFORM_PASSWORD)
 
     @transaction.atomic
     def _seed(self) -> str:
