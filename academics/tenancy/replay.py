@@ -84,10 +84,23 @@ def plan_for(schema: str) -> ReplayPlan:
             for m, _ in plan
             if any(isinstance(op, RunPython) for op in m.operations)
         ]
-        statements = [] if python else executor.loader.collect_sql(plan)
+        statements = [] if python else _collect_sql(executor, plan)
         return ReplayPlan([(m.app_label, m.name) for m, _ in plan], statements, python)
     finally:
         connection.set_schema_to_public()
+
+
+def _collect_sql(executor, plan) -> list[str]:
+    """The plan's SQL, as Django's `collect_sql` gathers it, but from the state of every migration
+    applied so far: Django's starts from the first migration's ancestors only, which lacks the
+    models of another app whose migration comes later in the plan (a shared app's, say)."""
+    state = executor._create_project_state(with_applied_migrations=True)
+    statements = []
+    for migration, _backwards in plan:
+        with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
+            state = migration.apply(state, editor, collect_sql=True)
+        statements.extend(editor.collected_sql)
+    return statements
 
 
 def catalog_fingerprint(schema: str) -> str:
