@@ -7,7 +7,7 @@ from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from academics.history import actor_label, current_actor
-from academics.models.checks import Undecidable, passes
+from academics.models.checks import Undecidable, condition_holds, passes
 from academics.wording import reworded
 
 
@@ -170,7 +170,7 @@ class RecordModel(models.Model):
     def _validate_constraint(self, model_class, constraint, exclude, using) -> None:
         try:
             if isinstance(constraint, models.CheckConstraint):
-                violated = not passes(constraint.condition, self)
+                violated = not passes(constraint, self)
             elif isinstance(constraint, models.UniqueConstraint):
                 violated = self._unique_taken(constraint, using)
             else:
@@ -187,7 +187,8 @@ class RecordModel(models.Model):
         """Whether another live record holds this one's values of a unique constraint: one
         EXISTS, its condition decided in Python (Django's own check compiles every field of
         the record into the query and wraps it in a savepoint)."""
-        if constraint.condition is not None and not passes(constraint.condition, self):
+        condition = constraint.condition
+        if condition is not None and condition_holds(condition, self) is False:
             return False  # the rule does not cover this record
         lookups = {}
         for name in constraint.fields:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import UniqueConstraint
 
 from academics.models import Cohort, Course, Enrollment
-from academics.transfer.rules import check_constraints, condition_holds
+from academics.models.checks import check_constraints, condition_holds
 from academics.transfer.specs import SPECS
 
 CASES = [
