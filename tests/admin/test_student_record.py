@@ -47,7 +47,7 @@ def test_the_record_totals_and_weights_the_average_by_workload(registrar_client)
     content = page.content.decode()
     assert 'id="average-grade">9.00' in content
     assert "weighted by workload" in content
-    assert content.count('class="status-badge status-completed"') == 2
+    assert content.count('class="badge badge-ok">Completed<') == 2
     assert f"/admin/academics/student/{student.pk}/transcript/" in content
 
 

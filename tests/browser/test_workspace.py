@@ -128,7 +128,7 @@ def test_the_student_record_shows_totals_and_the_transcript_link(page, live_tena
 
     expect(page.locator("#student-record tbody tr")).to_have_count(2)
     expect(page.locator("#total-courses")).to_have_text("2")
-    expect(page.locator(".status-badge").first).to_be_visible()
+    expect(page.locator("#student-record .badge").first).to_be_visible()
     expect(page.locator("a.transcriptlink")).to_have_attribute("href", re.compile("/transcript/$"))
     page.screenshot(path=shots / "student-record.png", full_page=True)
 
