@@ -20,7 +20,7 @@ entry. Everything they share lives here and beside it:
 import copy
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -242,7 +242,10 @@ class RecordViewSet(viewsets.ModelViewSet):
                 return self.get_paginated_response(rows)
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        statement = plan.statement(page, (TOTAL,))
+        try:
+            statement = plan.statement(page, (TOTAL,))
+        except EmptyResultSet:  # conditions no row can meet, e.g. where[created_at]=null
+            return self.get_paginated_response([])
         if len(_LIST_STATEMENTS) >= MAX_LIST_STATEMENTS:
             _LIST_STATEMENTS.clear()
         _LIST_STATEMENTS[key] = ListStatement(
