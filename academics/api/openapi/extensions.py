@@ -12,12 +12,12 @@ from drf_spectacular.extensions import (
     OpenApiFilterExtension,
     OpenApiSerializerFieldExtension,
 )
-from drf_spectacular.plumbing import build_basic_type, build_parameter_type
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.plumbing import build_parameter_type
 from rest_framework.permissions import SAFE_METHODS
 
 from academics.api.fields import CANONICAL_UUID, PLAIN_INTEGER
 from academics.api.openapi.components import BEARER, DATE, OAUTH2, TOKEN_URL, UUID, page_parameters
+from academics.api.openapi.hooks import NO_NUL
 from academics.api.where import MAX_LIST_VALUES
 from academics.records import record_type
 
@@ -195,7 +195,7 @@ class ContractFilterScheme(OpenApiFilterExtension):
             parameters.append(
                 build_parameter_type(
                     "search",
-                    build_basic_type(OpenApiTypes.STR),
+                    {"type": "string", "pattern": NO_NUL},
                     "query",
                     description=f"Case-insensitive text found in any of: {searched}.",
                 )
