@@ -6,6 +6,7 @@ MSG_TENANT_HEADER_REQUIRED = "The X-Tenant header is required."
 MSG_TENANT_HEADER_MALFORMED = "The X-Tenant header is malformed."
 MSG_UNAUTHENTICATED = "Unauthenticated."
 MSG_UNKNOWN_TENANT_HOST = "No tenant is registered for this host name."
+MSG_CORS_REFUSED = "Cross-origin requests from this origin are not allowed."
 
 
 def error_body(message: str, **extra) -> dict:

@@ -114,6 +114,7 @@ TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 60)
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the tenant routing: a browser's preflight carries no X-Tenant (docs/api.md, CORS).
+    "academics.cors.RefusedPreflightMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "academics.limits.RequestLimitsMiddleware",
     "academics.tenancy.middleware.TenantMiddleware",

@@ -18,10 +18,9 @@ entry. Everything they share lives here and beside it:
 """
 
 import copy
-import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -32,8 +31,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from academics.api import messages as api_msg
-from academics.api.fields import Choice as ChoiceField
 from academics.api.fields import (
+    CANONICAL_UUID,
     DateField,
     DecimalField,
     EmailField,
@@ -41,8 +40,10 @@ from academics.api.fields import (
     TextField,
     UrlField,
     UuidField,
+    parse_uuid,
     timestamp,
 )
+from academics.api.fields import Choice as ChoiceField
 from academics.api.history import HistoryFormat, history_action, history_actor
 from academics.api.idempotency import idempotent
 from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
@@ -196,7 +197,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     record: RecordType
     lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    lookup_value_regex = CANONICAL_UUID.pattern
     sort_fields: tuple[str, ...] = ("created_at",)
     search_fields: tuple[str, ...] = ()
     filter_backends = [ContractFilterBackend]
@@ -241,7 +242,10 @@ class RecordViewSet(viewsets.ModelViewSet):
                 return self.get_paginated_response(rows)
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        statement = plan.statement(page, (TOTAL,))
+        try:
+            statement = plan.statement(page, (TOTAL,))
+        except EmptyResultSet:  # conditions no row can meet, e.g. where[created_at]=null
+            return self.get_paginated_response([])
         if len(_LIST_STATEMENTS) >= MAX_LIST_STATEMENTS:
             _LIST_STATEMENTS.clear()
         _LIST_STATEMENTS[key] = ListStatement(
@@ -302,9 +306,9 @@ class RecordViewSet(viewsets.ModelViewSet):
             raise invalid({"uuids": [api_msg.MAX_ITEMS.format(attribute="uuids", max=MAX_BATCH)]})
         parsed, unknown = {}, []
         for value in dict.fromkeys(map(str, wanted)):
-            try:
-                parsed[uuid.UUID(value)] = value
-            except ValueError:
+            if (key := parse_uuid(value)) is not None:
+                parsed[key] = value
+            else:
                 unknown.append(value)
         records = list(self.get_queryset().filter(uuid__in=parsed))
         found = {record.uuid for record in records}

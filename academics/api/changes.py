@@ -58,7 +58,7 @@ class ChangesView(APIView):
         limit = int_param(params, "limit", DEFAULT_LIMIT, errors, maximum=MAX_LIMIT)
         resources = None
         if "resources" in params:
-            resources = [name.strip() for name in params["resources"].split(",")]
+            resources = [name.strip(" ") for name in params["resources"].split(",")]
             if not all(name in BY_NAME for name in resources):
                 errors["resources"] = [api_msg.SELECTED_INVALID.format(attribute="resources")]
         if errors:

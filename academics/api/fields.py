@@ -24,6 +24,16 @@ ISO_TIMESTAMP = re.compile(
 # Numbers sent as text: plain ASCII (no `1_0`, `+5`, full-width digits).
 PLAIN_INTEGER = re.compile(r"-?[0-9]+")
 PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# A uuid is its canonical text, 8-4-4-4-12 hex digits, as the schema's `format: uuid` says
+# (docs/api.md, Formats): `uuid.UUID` alone also reads braces, `urn:uuid:` and moved hyphens.
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+def parse_uuid(value) -> uuid.UUID | None:
+    """A uuid sent as its canonical text; None for anything else."""
+    if isinstance(value, str) and CANONICAL_UUID.fullmatch(value):
+        return uuid.UUID(value)
+    return None
 
 
 def parse_iso_date(value) -> datetime.date | None:
@@ -156,7 +166,7 @@ class UuidField(serializers.UUIDField):
     the uuid's integer)."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
+        if parse_uuid(data) is None:
             self.fail("invalid", value=data)
         return super().to_internal_value(data)
 
@@ -170,9 +180,8 @@ class UuidReferenceField(serializers.SlugRelatedField):
         super().__init__(slug_field="uuid", queryset=model.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        try:
-            value = uuid.UUID(data if isinstance(data, str) else "")
-        except ValueError:
+        value = parse_uuid(data)
+        if value is None:
             self.fail("invalid")
         record = live_record(self.queryset.model, value)
         if record is None:

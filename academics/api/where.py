@@ -19,6 +19,7 @@ from django.db.models.lookups import In
 from django_filters import UUIDFilter
 
 from academics.api import messages as msg
+from academics.api.fields import ISO_DATE, ISO_TIMESTAMP, parse_uuid
 from academics.api.wording import attribute, message_for
 
 EQUALITY = ("eq", "ne", "in", "not_in", "null")
@@ -103,7 +104,7 @@ def where_conditions(params, filterset_class) -> tuple[Q, dict[str, list[str]]]:
             errors[key] = [msg.FILTER_NOT_ALLOWED.format(attribute=key)]
         elif len(values) != 1:
             errors[key] = [msg.FILTER_ONE_VALUE.format(attribute=key)]
-        elif values[0] == "":
+        elif values[0].strip() == "":  # blank is no value, as in a body: never "no filter"
             errors[key] = [msg.FILLED.format(attribute=attribute(key))]
         elif "\x00" in values[0]:  # PostgreSQL text cannot hold it
             errors[key] = [msg.NULL_CHARACTERS.format(attribute=key)]
@@ -141,7 +142,7 @@ def _condition(filter_, kind: str, op: str, raw: str, key: str) -> Q:
                 msg.MAX_ITEMS.format(attribute=attribute(key), max=MAX_LIST_VALUES),
                 code="max_items",
             )
-        values = [_value(filter_, kind, part.strip(), key) for part in parts]
+        values = [_value(filter_, kind, part.strip(" "), key) for part in parts]
         if filter_.lookup_expr == "iexact":  # compared whatever the case, by its index
             found = Q(In(Lower(path), [value.lower() for value in values]))
         else:
@@ -157,12 +158,20 @@ def _condition(filter_, kind: str, op: str, raw: str, key: str) -> Q:
 
 def _value(filter_, kind: str, raw: str, key: str):
     """One value, cleaned by the filter's form field; numbers in plain ASCII digits."""
-    if raw == "":
+    if raw.strip() == "":
         raise ValidationError(msg.FILLED.format(attribute=attribute(key)), code="filled")
     if kind == "integer" and not PLAIN_INTEGER.fullmatch(raw):
         raise ValidationError(msg.INTEGER.format(attribute=attribute(key)), code="integer")
     if kind == "decimal" and not PLAIN_DECIMAL.fullmatch(raw):
         raise ValidationError(msg.NUMERIC.format(attribute=attribute(key)), code="numeric")
+    if kind == "date" and not ISO_DATE.fullmatch(raw):
+        raise ValidationError(msg.DATE.format(attribute=attribute(key)), code="invalid")
+    if kind == "timestamp" and not (ISO_DATE.fullmatch(raw) or ISO_TIMESTAMP.fullmatch(raw)):
+        raise ValidationError(msg.DATE.format(attribute=attribute(key)), code="invalid")
+    if kind == "timestamp" and raw.endswith("z"):  # RFC 3339's lowercase UTC designator
+        raw = f"{raw[:-1]}Z"
+    if kind in ("uuid", "reference") and parse_uuid(raw) is None:
+        raise ValidationError(msg.UUID.format(attribute=attribute(key)), code="invalid")
     if kind == "boolean":
         if raw not in (TRUE, FALSE):
             raise ValidationError(msg.BOOLEAN.format(attribute=attribute(key)), code="boolean")

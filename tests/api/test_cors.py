@@ -3,6 +3,7 @@ CORS_ALLOWED_ORIGINS may call the API from a browser with the headers the API re
 
 import pytest
 
+from academics.errors import MSG_CORS_REFUSED
 from tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,11 @@ def test_a_preflight_is_refused_by_default(client, settings):
     # when a browser app asks
     response = preflight(client)
 
-    # then it is not allowed: no header a browser would accept
+    # then it is not allowed: no header a browser would accept, and the envelope says why
     assert "Access-Control-Allow-Origin" not in response.headers
     assert "Access-Control-Allow-Headers" not in response.headers
+    assert response.status_code == 403
+    assert response.json() == {"success": False, "message": MSG_CORS_REFUSED}
 
 
 def test_a_preflight_of_a_listed_origin_is_allowed_with_the_api_s_headers(client, settings):
@@ -57,6 +60,8 @@ def test_an_origin_not_listed_stays_refused(client, settings):
 
     # then
     assert "Access-Control-Allow-Origin" not in response.headers
+    assert response.status_code == 403
+    assert response.json() == {"success": False, "message": MSG_CORS_REFUSED}
 
 
 def test_a_listed_origin_reads_an_answer_and_its_etag(api_client, settings, in_tenant_a):
@@ -81,4 +86,17 @@ def test_cors_stays_off_outside_the_api(client, settings):
     response = preflight(client, path="/admin/", method="POST")
 
     # then
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_a_request_that_is_not_a_preflight_is_answered_as_usual(api_client, in_tenant_a):
+    # given (a browser sends Origin on same-origin writes too; the browser, not the API, hides
+    # a cross-origin answer that carries no Access-Control-Allow-Origin)
+    course = CourseFactory()
+
+    # when
+    response = api_client.get(f"/api/courses/{course.uuid}", HTTP_ORIGIN="https://other.example")
+
+    # then
+    assert response.status_code == 200
     assert "Access-Control-Allow-Origin" not in response.headers

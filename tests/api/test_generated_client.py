@@ -146,3 +146,100 @@ def test_a_generated_client_gets_a_token_creates_lists_and_reads_a_422(
     assert refused.parsed.success is False
     assert refused.parsed.message == "The given data was invalid."
     assert set(refused.parsed.errors.additional_keys) == {"email", "date_of_birth"}
+
+
+def test_a_generated_client_runs_the_guide_s_sync_flow(generated, own_tenant, base_url):
+    """The integration guide's sync flow (docs/api.md): token, look up by code and email,
+    create or patch, enroll, list, batch destroy; the second pass finds what the first made."""
+    client_module = generated("client")
+    models = generated("models")
+    tenant, client_id, client_secret = own_tenant
+    token = generated("api.oauth.oauth_token_create").sync(
+        client=client_module.Client(base_url=base_url),
+        body=models.TokenRequest(
+            grant_type=models.GrantTypeEnum.CLIENT_CREDENTIALS,
+            client_id=client_id,
+            client_secret=client_secret,
+        ),
+    )
+    api = client_module.AuthenticatedClient(
+        base_url=base_url, token=token.access_token, raise_on_unexpected_status=True
+    )
+    me = generated("api.auth.auth_me_retrieve").sync(client=api)  # no X-Tenant: it says which
+    x_tenant = me.data.tenant.domain
+    assert x_tenant == tenant.identifier
+    institution = generated("api.institutions.institutions_create").sync(
+        client=api,
+        body=models.InstitutionRequest(name="Sync University", country="BR"),
+        x_tenant=x_tenant,
+    )
+    done = []
+
+    for _pass in range(2):
+        # look up the course by code: patch it when found, create it otherwise
+        found = generated("api.courses.courses_list").sync(
+            client=api, wherecode="SYNC-1", x_tenant=x_tenant
+        )
+        if found.data:
+            course = generated("api.courses.courses_partial_update").sync(
+                found.data[0].uuid,
+                client=api,
+                body=models.PatchedCourseRequest(name="Synchronised"),
+                x_tenant=x_tenant,
+            )
+            done.append("course patched")
+        else:
+            course = generated("api.courses.courses_create").sync(
+                client=api,
+                body=models.CourseRequest(
+                    name="Sync",
+                    code="SYNC-1",
+                    institution_uuid=institution.data.uuid,
+                    status=models.CourseStatusEnum.ACTIVE,
+                ),
+                x_tenant=x_tenant,
+            )
+            done.append("course created")
+        # look up the student by email, the same way
+        found = generated("api.students.students_list").sync(
+            client=api, whereemail="Ada@Sync.example", x_tenant=x_tenant
+        )
+        if found.data:
+            student = generated("api.students.students_partial_update").sync(
+                found.data[0].uuid,
+                client=api,
+                body=models.PatchedStudentRequest(name="Ada Synchronised"),
+                x_tenant=x_tenant,
+            )
+            done.append("student patched")
+        else:
+            student = generated("api.students.students_create").sync(
+                client=api,
+                body=models.StudentRequest(
+                    name="Ada", email="ada@sync.example", date_of_birth=date(2000, 1, 31)
+                ),
+                x_tenant=x_tenant,
+            )
+            done.append("student created")
+        # enroll, list the course's enrollments, destroy them in one batch
+        enrolled = generated("api.enrollments.enrollments_create").sync(
+            client=api,
+            body=models.EnrollmentRequest(
+                student_uuid=student.data.uuid,
+                course_uuid=course.data.uuid,
+                enrolled_at=date(2024, 2, 1),
+            ),
+            x_tenant=x_tenant,
+        )
+        listed = generated("api.enrollments.enrollments_list").sync(
+            client=api, wherecourse_uuid=course.data.uuid, x_tenant=x_tenant
+        )
+        assert [item.uuid for item in listed.data] == [enrolled.data.uuid]
+        destroyed = generated("api.enrollments.enrollments_batch_destroy_destroy").sync_detailed(
+            client=api,
+            body=models.BatchDestroyRequest(uuids=[enrolled.data.uuid]),
+            x_tenant=x_tenant,
+        )
+        assert destroyed.status_code == 204
+
+    assert done == ["course created", "student created", "course patched", "student patched"]

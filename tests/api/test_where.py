@@ -221,6 +221,35 @@ def test_in_looks_up_a_batch_of_emails_whatever_their_case(api_client):
             "where[institution_uuid][in]",
             "The where[institution uuid][in] must be a valid UUID.",
         ),
+        # blank is no value either (a sync job's code of spaces must not find the blank codes)
+        ({"where[code]": "   "}, "where[code]", "The where[code] field must have a value."),
+        (
+            {"where[code][in]": "A, \t"},
+            "where[code][in]",
+            "The where[code][in] field must have a value.",
+        ),
+        # a uuid is its canonical text, as the schema's `format: uuid` says
+        (
+            {"where[institution_uuid]": "{12345678-1234-4234-8234-123456789abc}"},
+            "where[institution_uuid]",
+            "The where[institution uuid] must be a valid UUID.",
+        ),
+        (
+            {"where[institution_uuid][in]": "123456781234-4234-8234-123456789abc"},
+            "where[institution_uuid][in]",
+            "The where[institution uuid][in] must be a valid UUID.",
+        ),
+        # ISO 8601 as docs/api.md says: no week dates, no basic format
+        (
+            {"where[created_at][gte]": "2024-W01-1"},
+            "where[created_at][gte]",
+            api_msg.DATE.format(attribute="where[created at][gte]"),
+        ),
+        (
+            {"where[created_at][in]": "20240101"},
+            "where[created_at][in]",
+            api_msg.DATE.format(attribute="where[created at][in]"),
+        ),
     ],
 )
 def test_bad_filters_are_named_in_a_422(api_client, params, field, message):
@@ -232,6 +261,31 @@ def test_bad_filters_are_named_in_a_422(api_client, params, field, message):
 
     # then
     assert_invalid(response, field, message)
+
+
+def test_a_timestamp_may_end_in_a_lowercase_z_as_rfc_3339_allows(api_client):
+    course = CourseFactory()
+
+    assert found(api_client, "courses", {"where[created_at][gte]": "2000-01-01t00:00:00z"}) == ids(
+        course
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"where[created_at]": "null"}, {"where[status][not_in]": "draft,active,archived"}],
+)
+def test_a_condition_no_record_can_meet_is_an_empty_page(api_client, params):
+    # given (where[created_at]=null on a required column was a 500: Django's EmptyResultSet)
+    CourseFactory()
+
+    # when
+    response = api_client.get("/api/courses", params)
+
+    # then
+    assert response.status_code == 200, response.json()
+    assert response.json()["data"] == []
+    assert response.json()["meta"]["total"] == 0
 
 
 def test_a_filter_given_twice_is_refused(api_client):

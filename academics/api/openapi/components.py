@@ -225,7 +225,12 @@ CHANGES_PARAMETERS = [
     ),
     build_parameter_type(
         "resources",
-        {"type": "string"},
+        {
+            "type": "string",
+            "pattern": "^ *{name} *(?:, *{name} *)*$".format(
+                name="(?:" + "|".join(record.name for record in REGISTRY) + ")"
+            ),
+        },
         "query",
         description="Comma-separated resources to keep, e.g. `students,enrollments`.",
     ),

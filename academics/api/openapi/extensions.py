@@ -2,6 +2,8 @@
 client-credentials schemes, `where[...]` filters with their operators, pagination, summaries and
 dates shown as timestamps."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from drf_spectacular.drainage import warn
@@ -10,11 +12,13 @@ from drf_spectacular.extensions import (
     OpenApiFilterExtension,
     OpenApiSerializerFieldExtension,
 )
-from drf_spectacular.plumbing import build_basic_type, build_parameter_type
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.plumbing import build_parameter_type
 from rest_framework.permissions import SAFE_METHODS
 
+from academics.api.fields import CANONICAL_UUID, PLAIN_INTEGER
 from academics.api.openapi.components import BEARER, DATE, OAUTH2, TOKEN_URL, UUID, page_parameters
+from academics.api.openapi.hooks import NO_NUL
+from academics.api.where import MAX_LIST_VALUES
 from academics.records import record_type
 
 # --- Extensions --------------------------------------------------------------------------------
@@ -58,19 +62,68 @@ def _value_schema(name, form_field) -> dict:
         return {"type": "string", "enum": [v for v, _label in form_field.choices if v != ""]}
     if isinstance(form_field, forms.IntegerField):
         return {"type": "integer"}
-    if isinstance(form_field, forms.DecimalField | forms.FloatField):
-        return {"type": "number"}
+    if isinstance(form_field, forms.DecimalField):
+        # Text, not a JSON number: a query says `8.5`, never `8.5e0` (docs/api.md, Lists).
+        whole = form_field.max_digits - form_field.decimal_places
+        return {
+            "type": "string",
+            "pattern": f"^-?[0-9]{{1,{whole}}}(?:\\.[0-9]{{1,{form_field.decimal_places}}})?$",
+        }
     if isinstance(form_field, forms.DateTimeField):
         return {"anyOf": [{"type": "string", "format": "date-time"}, DATE]}
     if isinstance(form_field, forms.DateField):
         return DATE
     if type(form_field) is forms.CharField:
-        return {"type": "string"}
+        return {"type": "string", "pattern": _anchored(TEXT_ITEM.replace(",", ""))}
     warn(f"where[{name}]: no schema for the filter's {type(form_field).__name__}")
     return {"type": "string"}
 
 
 NULL_LITERAL = {"type": "string", "enum": ["null"]}
+# What a value in a query accepts, as patterns (docs/api.md, Lists): text that is not blank and
+# holds no NUL; calendar dates `YYYY-MM-DD` (years 0001-9999, leap days included); timestamps
+# as the server reads them; plain ASCII numbers; canonical uuids.
+TEXT_ITEM = r"[^,\x00]*[^\s,\x00][^,\x00]*"
+_YEAR = r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP = r"(?:0[48]|[2468][048]|[13579][26])"
+_LEAP_DAY = rf"(?:[0-9]{{2}}{_LEAP}|{_LEAP}00)-02-29"
+DATE_ITEM = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})"
+TIMESTAMP_ITEM = (
+    rf"{DATE_ITEM}(?:[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{{1,6}})?)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?"
+)
+UUID_ITEM = CANONICAL_UUID.pattern
+
+
+def _anchored(item: str) -> str:
+    return f"^{item}$"
+
+
+def _list_of(item: str) -> str:
+    """Comma-separated values, spaces around each allowed, at most MAX_LIST_VALUES."""
+    return f"^ *{item} *(?:, *{item} *){{0,{MAX_LIST_VALUES - 1}}}$"
+
+
+def _item_pattern(value: dict, form_field) -> str:
+    if "enum" in value:
+        return "(?:" + "|".join(re.escape(v) for v in value["enum"]) + ")"
+    if value is UUID:
+        return UUID_ITEM
+    if value.get("type") == "integer":
+        return PLAIN_INTEGER.pattern
+    if value is DATE:
+        return DATE_ITEM
+    if "anyOf" in value:
+        return TIMESTAMP_ITEM
+    if isinstance(form_field, forms.DecimalField):
+        return value["pattern"][1:-1]
+    return TEXT_ITEM
+
+
 OPERATOR_TEXT = {
     "ne": "differs from this (or has none)",
     "gt": "is greater than this",
@@ -91,7 +144,7 @@ def _where_parameters(name, filter_, operators) -> list[dict]:
     value = _value_schema(name, filter_.field)
     if "enum" in value:
         equal = {**value, "enum": [*value["enum"], "null"]}
-    elif value == {"type": "string"}:
+    elif type(filter_.field) is forms.CharField:  # the literal `null` is text too
         equal = value
     else:
         equal = {"anyOf": [value, NULL_LITERAL]}
@@ -108,8 +161,10 @@ def _where_parameters(name, filter_, operators) -> list[dict]:
             continue
         if op == "null":
             schema = {"type": "string", "enum": ["true", "false"]}
-        elif op in ("in", "not_in", "contains", "starts_with"):
-            schema = {"type": "string", "minLength": 1}
+        elif op in ("in", "not_in"):
+            schema = {"type": "string", "pattern": _list_of(_item_pattern(value, filter_.field))}
+        elif op in ("contains", "starts_with"):
+            schema = value
         else:
             schema = value
         parameters.append(
@@ -140,7 +195,7 @@ class ContractFilterScheme(OpenApiFilterExtension):
             parameters.append(
                 build_parameter_type(
                     "search",
-                    build_basic_type(OpenApiTypes.STR),
+                    {"type": "string", "pattern": NO_NUL},
                     "query",
                     description=f"Case-insensitive text found in any of: {searched}.",
                 )

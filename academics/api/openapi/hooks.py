@@ -1,5 +1,10 @@
 """drf-spectacular's pre- and postprocessing hooks (set in `SPECTACULAR_SETTINGS`)."""
 
+# What text accepts (docs/api.md, Writes): no NUL (PostgreSQL text cannot hold it); where a value
+# is required, something besides whitespace, since text is trimmed.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
 
 def without_trailing_slash(endpoints, **kwargs):
     """Preprocessing hook: the routes accept an optional trailing slash (`/?`); the documented
@@ -45,4 +50,10 @@ def truthful_for_openapi_3_0(result, **kwargs):
     result["components"]["schemas"] = {
         name: fix(schema) for name, schema in enums.items() if name not in ("BlankEnum", "NullEnum")
     }
+    for name, schema in result["components"]["schemas"].items():
+        if name.endswith("Request"):
+            for field in schema.get("properties", {}).values():
+                if field.get("type") == "string" and not {"format", "enum", "pattern"} & set(field):
+                    # Text is trimmed and holds no NUL: a required one must not be blank.
+                    field["pattern"] = NOT_BLANK if field.get("minLength") else NO_NUL
     return result
