@@ -168,7 +168,11 @@ def crawl(page, base: str, findings: dict[str, list[str]]) -> set[str]:
     while queue:
         url = queue.popleft()
         visit(page, url, findings)
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        # Resolved from the attribute: an SVG link's `href` (the dashboard's chart) is no string.
+        hrefs = page.eval_on_selector_all(
+            "a[href]",
+            "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)",
+        )
         for href in hrefs:
             parts = urlsplit(href)
             path = parts.path
