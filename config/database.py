@@ -15,8 +15,8 @@ EMBEDDED_DATABASE_NAME = "academics"
 # set per session unless a pooler in transaction mode may hand consecutive statements to
 # different server connections.
 BACKENDS = {
-    "": "django_tenants.postgresql_backend",
-    "session": "django_tenants.postgresql_backend",
+    "": "academics.tenancy.session_path",
+    "session": "academics.tenancy.session_path",
     "transaction": "academics.tenancy.transaction_pooling",
 }
 

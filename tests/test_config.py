@@ -21,7 +21,7 @@ def settings_for(**overrides):
 
 def test_database_url_is_used_on_the_tenant_aware_backend():
     config = settings_for()
-    assert config["ENGINE"] == "django_tenants.postgresql_backend"
+    assert config["ENGINE"] == "academics.tenancy.session_path"
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
         "db.internal",
         5433,
@@ -46,7 +46,7 @@ def test_health_checks_are_off_by_default_in_settings(settings):
 def test_a_transaction_pooler_gets_the_backend_that_sets_the_schema_per_statement():
     # docs/operations.md, Connection pooling
     assert settings_for(pooler="transaction")["ENGINE"] == "academics.tenancy.transaction_pooling"
-    assert settings_for(pooler="session")["ENGINE"] == "django_tenants.postgresql_backend"
+    assert settings_for(pooler="session")["ENGINE"] == "academics.tenancy.session_path"
 
 
 def test_an_unknown_pooler_mode_is_refused():

@@ -1,22 +1,20 @@
 """Every list endpoint costs the same few statements whatever the page size (docs/api.md,
-Lists). Counted: everything sent to PostgreSQL, including django-tenants' `SET search_path`
-before each query; the token and tenant lookups are cached. Under `DATABASE_POOLER=transaction`
-the search path travels in each statement's own message instead (docs/operations.md, Connection
-pooling): one statement less."""
+Lists). Counted: everything sent through Django's cursor, `SET search_path` included; the token
+and tenant lookups are cached. A warm request needs no `SET`: the connection's session already
+has the tenant's search path (academics/tenancy/session_path), or, under
+`DATABASE_POOLER=transaction`, each statement carries it in its own message (docs/operations.md,
+Connection pooling)."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.database import BACKENDS
 from tests.api.resources import RESOURCES
 from tests.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.usefixtures("in_tenant_a")
-SET_SEARCH_PATH = 0 if settings.DATABASES["default"]["ENGINE"] == BACKENDS["transaction"] else 1
-# SET search_path + the page query, which carries the total.
-WARM_LIST_QUERIES = SET_SEARCH_PATH + 1
+# The page query, which carries the total.
+WARM_LIST_QUERIES = 1
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=str)
@@ -49,4 +47,4 @@ def test_single_get_is_one_query(api_client):
 
     # then
     assert response.json()["data"]["cohort"]["code"] == enrollment.cohort.code
-    assert len(queries) == SET_SEARCH_PATH + 1  # one SELECT joining the three relations
+    assert len(queries) == 1  # one SELECT joining the three relations

@@ -4,29 +4,11 @@ leaves none behind (docs/operations.md, Connection pooling). Each test runs on a
 its own with either backend; the session backend (django-tenants' own) shows the hazard."""
 
 import pytest
-from django.db import connection
-from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 
 from config.database import BACKENDS
 
 POOLED, SESSION = BACKENDS["transaction"], BACKENDS["session"]
-
-
-@pytest.fixture
-def connect(db):
-    """`connect(engine)`: a new autocommit connection to the test database on `engine`."""
-    opened = []
-
-    def make(engine):
-        settings_dict = {**connection.settings_dict, "ENGINE": engine, "CONN_MAX_AGE": 0}
-        wrapper = load_backend(engine).DatabaseWrapper(settings_dict, alias="pooling-test")
-        opened.append(wrapper)
-        return wrapper
-
-    yield make
-    for wrapper in opened:
-        wrapper.close()
 
 
 def leave_session_path(wrapper, schema_name):
