@@ -9,7 +9,8 @@ over loopback for `GET /api/enrollments?per_page=15`, `GET /api/enrollments/{uui
 mixed workload (11 single reads, 3 creates, 3 patches and 3 patches with `If-Match` in every 20
 requests), where the row locks of concurrent writes would show. Then it serves
 bench/floor_app.py (no Django, one SQL query, json.dumps) under the same gunicorn settings and
-drives its list the same way. Prints requests/s, p50/p99 latency and errors for each, and the
+drives its list the same way. Each server is first warmed up by 2 s of its list at the
+highest concurrency. Prints requests/s, p50/p99 latency and errors for each, and the
 app/floor ratio on the list.
 Needs wrk (Debian package `wrk`).
 """
@@ -36,6 +37,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 TENANT = "bench-throughput"
 COURSES = 10
 COURSES_PER_STUDENT = 4
+WARM_UP_SECONDS = 2
 
 
 def build_tenant(size: int):
@@ -299,6 +301,13 @@ def run_wrk(url: str, script: str, concurrency: int, duration: int) -> dict:
     }
 
 
+def warm_up(url: str, script: str, concurrency: int) -> None:
+    """Both servers alike, before their figures: every worker opens its database connection
+    and fills its caches (token, tenant, compiled queries) here, not in the first run's tail.
+    Cold starts are not what the runs compare."""
+    run_wrk(url, script, concurrency, WARM_UP_SECONDS)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000, help="enrollments in the tenant")
@@ -350,6 +359,7 @@ def main() -> None:
         token = _token(port, issued.client_id, issued.client_secret)
         headers = lua_headers(token)
         base = f"http://127.0.0.1:{port}"
+        warm_up(f"{base}/api/enrollments?per_page=15", headers, max(levels))
         bodies = [
             json.dumps({"student_uuid": s, "course_uuid": c, "enrolled_at": "2024-03-01"})
             for s, c in pairs
@@ -419,6 +429,7 @@ def main() -> None:
     port = free_port()
     floor = start_server("bench.floor_app:application", port, floor_env, args.workers)
     try:
+        warm_up(f"http://127.0.0.1:{port}/", "", max(levels))
         for level in levels:
             results.append(
                 (
