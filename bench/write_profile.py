@@ -1,4 +1,5 @@
-"""Where a write's time goes: GET one, POST and PATCH of enrollments, in process, side by side.
+"""Where a request's time goes: the list, GET one, POST and PATCH of enrollments, in process,
+side by side.
 
 Usage: .venv/bin/python bench/write_profile.py [--requests 300] [--size 2000] [--profile post]
 
@@ -28,7 +29,7 @@ os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "write-profile-bench")
 os.environ.setdefault("API_RATE_LIMIT", "100000000/min")
 
-KINDS = ("get", "post", "patch")
+KINDS = ("list", "get", "post", "patch")
 SORT = os.environ.get("PROFILE_SORT", "tottime")
 
 
@@ -70,6 +71,8 @@ def requests_of(kind: str, enrollments: dict[str, str], pairs: list[tuple[str, s
     """(method, path, body) for the n-th request of `kind`; `enrollments` maps uuids to their
     grades."""
     uuids = list(enrollments)
+    if kind == "list":
+        return lambda n: ("get", "/api/enrollments?per_page=15", None)
     if kind == "get":
         return lambda n: ("get", f"/api/enrollments/{uuids[n % len(uuids)]}", None)
     if kind == "post":
