@@ -75,11 +75,11 @@ class ReadPlan:
         return queryset.values_list(*self.columns, *extra).query.sql_with_params()
 
     def fetch(self, statement: tuple[str, tuple], extra: tuple[str, ...] = ()) -> list[dict]:
-        """Run a `statement()` in the active schema and build the output dicts."""
+        """Run a `statement()` in the active schema and build the output dicts. The statement
+        is prepared on the server once a session has sent it a few times
+        (`fetch_prepared`, docs/operations.md)."""
         build = self._builders.get(extra) or self._builder(extra)
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            return [build(row) for row in cursor.fetchall()]
+        return [build(row) for row in connection.fetch_prepared(*statement)]
 
     def _builder(self, extra: tuple[str, ...]):
         """One generated `lambda row: {...}` per plan and `extra`: a list page builds 100

@@ -1,8 +1,11 @@
 """Lists reuse their compiled SQL per query string (RecordViewSet.list); the answers must stay
-those of a freshly built query: current rows, the request's tenant, the right page."""
+those of a freshly built query: current rows, the request's tenant, the right page, also once
+the session has prepared the statement (`fetch_prepared`)."""
 
+from django.db import connection
 from django_tenants.utils import tenant_context
 
+from academics.tenancy.session_path.base import PREPARE_THRESHOLD
 from tests.factories import StudentFactory
 
 URL = "/api/students?sort[column]=email&per_page=2"
@@ -78,3 +81,31 @@ def test_a_list_statement_is_compiled_once(api_client, monkeypatch):
     for _ in range(3):
         assert emails(api_client.get(URL)) == [expected]
     assert len(compiled) == 1
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_hot_list_is_prepared_and_still_answers_each_tenant_and_new_rows(
+    api_client, api_client_b, tenant_a, tenant_b
+):
+    # given a list sent often enough in tenant A for the session to prepare its statement
+    with tenant_context(tenant_a):
+        StudentFactory(email="b@example.edu")
+    with tenant_context(tenant_b):
+        StudentFactory(email="only-b@example.edu")
+    for _ in range(PREPARE_THRESHOLD + 1):
+        assert emails(api_client.get(URL)) == ["b@example.edu"]
+    assert [sql for sql in prepared_statements() if "academics_student" in sql]
+
+    # when tenant B asks for the same page, and tenant A gains a row
+    other_tenant = emails(api_client_b.get(URL))
+    with tenant_context(tenant_a):
+        StudentFactory(email="a@example.edu")
+
+    # then each answer is that tenant's current rows
+    assert other_tenant == ["only-b@example.edu"]
+    assert emails(api_client.get(URL)) == ["a@example.edu", "b@example.edu"]

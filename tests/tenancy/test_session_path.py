@@ -2,8 +2,10 @@
 lacks the wanted path, and again whenever PostgreSQL may have undone it (docs/operations.md,
 Connection pooling). Each test runs on a connection of its own, outside the test's transaction."""
 
+import pytest
 from django.test.utils import CaptureQueriesContext
 
+from academics.tenancy.session_path.base import PREPARE_THRESHOLD
 from config.database import BACKENDS
 
 SESSION = BACKENDS["session"]
@@ -87,3 +89,63 @@ def test_a_new_connection_gets_the_path(connect, tenant_a):
     wrapper.close()
 
     assert current_schema(wrapper) == tenant_a.schema_name
+
+
+PROBE = "prepared_probe"
+
+
+@pytest.fixture
+def probes(connect, tenant_a, tenant_b):
+    """A committed table `prepared_probe` in tenant A's and B's schemas holding the tenant's
+    letter; returns the connection that made it (and drops it afterwards)."""
+    owner = connect(SESSION)
+    with owner.cursor() as cursor:
+        for tenant, label in ((tenant_a, "A"), (tenant_b, "B")):
+            cursor.execute(f'CREATE TABLE "{tenant.schema_name}".{PROBE} (label varchar(8))')
+            cursor.execute(f'INSERT INTO "{tenant.schema_name}".{PROBE} VALUES (%s)', [label])
+    yield owner
+    with owner.cursor() as cursor:
+        for tenant in (tenant_a, tenant_b):
+            cursor.execute(f'DROP TABLE IF EXISTS "{tenant.schema_name}".{PROBE}')
+
+
+def prepared_statements(wrapper) -> list[str]:
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_hot_read_is_prepared_and_reads_the_tenant_of_each_use(
+    connect, probes, tenant_a, tenant_b
+):
+    # given a read sent often enough in tenant A for the session to prepare it
+    wrapper = connect(SESSION)
+    wrapper.set_tenant(tenant_a)
+    read = f"SELECT label FROM {PROBE} WHERE label <> %s"
+    answers = [wrapper.fetch_prepared(read, ["-"]) for _ in range(PREPARE_THRESHOLD + 1)]
+
+    # when the connection goes on for tenant B
+    wrapper.set_tenant(tenant_b)
+    other = wrapper.fetch_prepared(read, ["-"])
+
+    # then the prepared statement was re-read in B's schema
+    assert answers == [[("A",)]] * (PREPARE_THRESHOLD + 1)
+    assert other == [("B",)]
+    assert prepared_statements(wrapper) == [f"SELECT label FROM {PROBE} WHERE label <> $1"]
+
+
+def test_a_prepared_read_survives_a_migration_that_changes_its_columns(connect, probes, tenant_a):
+    # given a prepared read of a varchar column
+    wrapper = connect(SESSION)
+    wrapper.set_tenant(tenant_a)
+    read = f"SELECT label FROM {PROBE}"
+    for _ in range(PREPARE_THRESHOLD + 1):
+        wrapper.fetch_prepared(read, ())
+
+    # when another process changes that column's type (PostgreSQL then refuses the prepared
+    # statement: "cached plan must not change result type")
+    with probes.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE "{tenant_a.schema_name}".{PROBE} ALTER label TYPE text')
+
+    # then the read is prepared again and answers
+    assert wrapper.fetch_prepared(read, ()) == [("A",)]

@@ -116,3 +116,14 @@ def test_a_chunked_read_streams_in_a_transaction_and_reads_at_once_outside(conne
         assert inside.cursor.name.startswith("_django_curs_")
         assert [row[0] for row in inside.fetchall()] == [tenant_a.schema_name] * 3
     wrapper.rollback()
+
+
+def test_a_hot_read_is_never_prepared_behind_the_pooler(connect, tenant_a):
+    # the server connection that would hold it may serve the next statement's client instead
+    wrapper = connect(POOLED)
+    wrapper.set_tenant(tenant_a)
+    answers = [wrapper.fetch_prepared("SELECT current_schema()", ()) for _ in range(10)]
+    assert answers == [[(tenant_a.schema_name,)]] * 10
+    assert wrapper.connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone() == (
+        0,
+    )

@@ -9,9 +9,21 @@ and sends the `SET` only when another one is wanted.
 What it remembers is forgotten whenever PostgreSQL may have reverted or lost it: a `SET` is
 transactional, so a rollback (to a savepoint too) may undo it, and a new or closed connection has
 the default path. A `SET` that failed is not remembered.
+
+Hot reads (a list page's statement, reused for every request with the same query string) go
+through `fetch_prepared`: psycopg prepares a statement on the server the `PREPARE_THRESHOLD`-th
+time the connection sends it, and PostgreSQL stops parsing and planning it for every request,
+which is most of a small page's time in the database. A prepared statement is re-parsed
+whenever the session's search path differs from the last use, so it always reads the current
+tenant's tables. Every other statement is bound client-side and never prepared, as in Django.
 """
 
+from django.db import NotSupportedError
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django_tenants.postgresql_backend import base
+
+# psycopg's default: a statement sent this many times by `fetch_prepared` is prepared.
+PREPARE_THRESHOLD = 5
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -28,6 +40,31 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super()._handle_search_path(cursor)
         # django-tenants records the path only once its `SET` has succeeded.
         self.session_search_path = self.search_path_set_schemas
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        # Django turns preparing off unless OPTIONS says otherwise; only the server-binding
+        # cursors of `fetch_prepared` ever prepare.
+        if "prepare_threshold" not in self.settings_dict["OPTIONS"]:
+            params["prepare_threshold"] = PREPARE_THRESHOLD
+        return params
+
+    def fetch_prepared(self, sql: str, params) -> list[tuple]:
+        """The rows of a hot read, whose statement the session keeps prepared once sent often
+        enough. Counted and logged like any statement (Django's cursor wrapper)."""
+        self.cursor().close()  # the search path, when the session lacks it
+        with self._prepare_cursor(ServerBindingCursor(self.connection)) as cursor:
+            try:
+                cursor.execute(sql, params)
+            except NotSupportedError:
+                # "cached plan must not change result type": a migration changed a column the
+                # statement returns. Outside a transaction, drop what the session prepared
+                # (psycopg forgets it too) and send it again; in one, the rollback drops it.
+                if not self.get_autocommit():
+                    raise
+                cursor.execute("DEALLOCATE ALL")
+                cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def get_new_connection(self, conn_params):
         self.session_search_path = None

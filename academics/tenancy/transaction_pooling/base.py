@@ -90,6 +90,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
             )
         return super().get_connection_params() | {"cursor_factory": TenantPathCursor}
 
+    def fetch_prepared(self, sql: str, params) -> list[tuple]:
+        """Sent as any statement: nothing is prepared behind a transaction pooler, where the
+        next statement may run on a server connection that never saw it."""
+        with self.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
     def create_cursor(self, name=None):
         cursor = super().create_cursor(name)
         # The maintenance connection (CREATE DATABASE, which no transaction may hold) reads no
