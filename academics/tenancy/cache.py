@@ -47,10 +47,9 @@ class PostgresCache(BaseCache):
 
     def _execute(self, sql: str, params=()) -> list[tuple]:
         # The request's own connection and transaction, but psycopg's cursor rather than
-        # Django's: the table is named with its schema, so the search path django-tenants sets
-        # before every statement on its cursors would be a wasted round trip.
-        connection.ensure_connection()
-        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        # Django's: the table is named with its schema, so the tenant's search path would be a
+        # wasted round trip. The default backend's cursor has the hot statements prepared.
+        with connection.wrap_database_errors, connection.unrouted_cursor() as cursor:
             cursor.execute(sql.format(table=self.table), params)
             return cursor.fetchall() if cursor.description else []
 

@@ -3,8 +3,10 @@ lacks the wanted path, and again whenever PostgreSQL may have undone it (docs/op
 Connection pooling). Each test runs on a connection of its own, outside the test's transaction."""
 
 import pytest
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from academics.tenancy.cache import PostgresCache
 from academics.tenancy.session_path.base import PREPARE_THRESHOLD
 from config.database import BACKENDS
 
@@ -149,3 +151,19 @@ def test_a_prepared_read_survives_a_migration_that_changes_its_columns(connect, 
 
     # then the read is prepared again and answers
     assert wrapper.fetch_prepared(read, ()) == [("A",)]
+
+
+def test_the_shared_caches_statements_are_prepared_once_hot(db):
+    # given the cache in its PostgreSQL table, read and counted as on every request
+    cache = PostgresCache("platform_cache", {})
+    cache.set("prepared:count", 0)
+    for _ in range(PREPARE_THRESHOLD + 1):
+        cache.get("prepared:missing")
+        cache.incr("prepared:count")
+
+    # then the session keeps both statements prepared
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = sorted(row[0].split()[0] for row in cursor.fetchall())
+    assert cache.get("prepared:count") == PREPARE_THRESHOLD + 1
+    assert prepared == ["SELECT", "UPDATE"]

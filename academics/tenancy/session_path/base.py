@@ -10,12 +10,13 @@ What it remembers is forgotten whenever PostgreSQL may have reverted or lost it:
 transactional, so a rollback (to a savepoint too) may undo it, and a new or closed connection has
 the default path. A `SET` that failed is not remembered.
 
-Hot reads (a list page's statement, reused for every request with the same query string) go
-through `fetch_prepared`: psycopg prepares a statement on the server the `PREPARE_THRESHOLD`-th
-time the connection sends it, and PostgreSQL stops parsing and planning it for every request,
-which is most of a small page's time in the database. A prepared statement is re-parsed
-whenever the session's search path differs from the last use, so it always reads the current
-tenant's tables. Every other statement is bound client-side and never prepared, as in Django.
+Hot statements are prepared: a list page's (the same SQL for every request with the same query
+string) through `fetch_prepared`, the shared cache's through `unrouted_cursor`. psycopg prepares
+a statement on the server the `PREPARE_THRESHOLD`-th time the connection sends it, and
+PostgreSQL no longer parses and plans it for every request (a list with its joins: about 1 ms).
+A prepared statement is re-parsed whenever the session's search path differs from its last use,
+so it always reads the current tenant's tables. Every other statement is bound client-side and
+never prepared, as in Django.
 """
 
 from django.db import NotSupportedError
@@ -65,6 +66,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 cursor.execute("DEALLOCATE ALL")
                 cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def unrouted_cursor(self):
+        """A bare psycopg cursor, outside Django's wrapper and the tenant's search path, for
+        statements that name their schema (the shared cache, academics/tenancy/cache.py):
+        bound server-side, so psycopg prepares the ones sent on every request."""
+        self.ensure_connection()
+        return ServerBindingCursor(self.connection)
 
     def get_new_connection(self, conn_params):
         self.session_search_path = None

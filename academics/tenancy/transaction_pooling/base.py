@@ -97,6 +97,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def unrouted_cursor(self):
+        """A bare psycopg cursor for statements that name their schema; bound client-side and
+        sent as they are (its search path is None)."""
+        self.ensure_connection()
+        return self.connection.cursor()
+
     def create_cursor(self, name=None):
         cursor = super().create_cursor(name)
         # The maintenance connection (CREATE DATABASE, which no transaction may hold) reads no
