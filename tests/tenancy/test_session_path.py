@@ -136,6 +136,16 @@ def test_a_hot_read_is_prepared_and_reads_the_tenant_of_each_use(
     assert prepared_statements(wrapper) == [f"SELECT label FROM {PROBE} WHERE label <> $1"]
 
 
+def test_only_the_hot_reads_count_towards_preparing(connect, tenant_a):
+    # psycopg remembers the text of each statement it counts; client-side statements carry
+    # their values inline, so counting them would keep up to 100 of any size per connection
+    wrapper = connect(SESSION)
+    wrapper.set_tenant(tenant_a)
+    # (the connection's threshold, psycopg's switch for counting, is on only during them)
+    assert wrapper.fetch_prepared("SELECT 1", ()) == [(1,)]
+    assert wrapper.connection.prepare_threshold is None
+
+
 def test_a_prepared_read_survives_a_migration_that_changes_its_columns(connect, probes, tenant_a):
     # given a prepared read of a varchar column
     wrapper = connect(SESSION)

@@ -23,8 +23,23 @@ from django.db import NotSupportedError
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django_tenants.postgresql_backend import base
 
-# psycopg's default: a statement sent this many times by `fetch_prepared` is prepared.
+# psycopg's default: a statement sent this many times through a `PreparingCursor` is prepared.
 PREPARE_THRESHOLD = 5
+
+
+class PreparingCursor(ServerBindingCursor):
+    """Binds server-side and has psycopg prepare a statement once sent `PREPARE_THRESHOLD`
+    times. The connection's threshold is on only while such a cursor executes: psycopg would
+    otherwise remember the text of every client-side statement too (their values inlined: a
+    bulk insert's is megabytes), up to 100 of them per connection."""
+
+    def execute(self, query, params=None, **kwargs):
+        connection, off = self.connection, self.connection.prepare_threshold  # None (Django)
+        connection.prepare_threshold = PREPARE_THRESHOLD
+        try:
+            return super().execute(query, params, **kwargs)
+        finally:
+            connection.prepare_threshold = off
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -42,19 +57,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # django-tenants records the path only once its `SET` has succeeded.
         self.session_search_path = self.search_path_set_schemas
 
-    def get_connection_params(self):
-        params = super().get_connection_params()
-        # Django turns preparing off unless OPTIONS says otherwise; only the server-binding
-        # cursors of `fetch_prepared` ever prepare.
-        if "prepare_threshold" not in self.settings_dict["OPTIONS"]:
-            params["prepare_threshold"] = PREPARE_THRESHOLD
-        return params
-
     def fetch_prepared(self, sql: str, params) -> list[tuple]:
         """The rows of a hot read, whose statement the session keeps prepared once sent often
         enough. Counted and logged like any statement (Django's cursor wrapper)."""
         self.cursor().close()  # the search path, when the session lacks it
-        with self._prepare_cursor(ServerBindingCursor(self.connection)) as cursor:
+        with self._prepare_cursor(PreparingCursor(self.connection)) as cursor:
             try:
                 cursor.execute(sql, params)
             except NotSupportedError:
@@ -72,7 +79,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         statements that name their schema (the shared cache, academics/tenancy/cache.py):
         bound server-side, so psycopg prepares the ones sent on every request."""
         self.ensure_connection()
-        return ServerBindingCursor(self.connection)
+        return PreparingCursor(self.connection)
 
     def get_new_connection(self, conn_params):
         self.session_search_path = None
