@@ -23,27 +23,46 @@ from django.db.migrations.operations import RunPython
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, get_tenant_model
 
-# What a schema's structure is, for comparing it with the template's: tables, columns with their
-# types, nullability and defaults, indexes, constraints and triggers, names unqualified.
+# What a schema's structure is, for comparing it with the template's: its tables (those named in
+# `tables`) with their columns' types, nullability and defaults, indexes, constraints and
+# triggers, names unqualified. Every catalog is reached through an index from the tables' names:
+# pg_class has no index on the schema alone, and scanning it, pg_constraint and pg_trigger for one
+# schema costs in proportion to all tenants' relations (~1 s a schema at 10,000 tenants).
 CATALOG = """
-    SELECT 'c', c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod)
+    WITH t AS (
+        SELECT c.oid, c.relname
+        FROM unnest(%(tables)s::text[]) AS wanted(name)
+        JOIN pg_class c ON c.relname = wanted.name
+             AND c.relnamespace = %(schema)s::regnamespace AND c.relkind IN ('r', 'p')
+    )
+    SELECT 'c', t.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod)
            || ':' || a.attnotnull || ':'
            || replace(coalesce(pg_get_expr(d.adbin, d.adrelid), ''), %(schema)s || '.', '')
-    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
-         AND NOT a.attisdropped
-    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-    WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind IN ('r', 'p')
+    FROM t JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef d ON d.adrelid = t.oid AND d.adnum = a.attnum
     UNION ALL
-    SELECT 'i', replace(indexdef, %(schema)s || '.', '')
-    FROM pg_indexes WHERE schemaname = %(schema)s
+    SELECT 'i', replace(pg_get_indexdef(i.indexrelid), %(schema)s || '.', '')
+    FROM t JOIN pg_index i ON i.indrelid = t.oid
     UNION ALL
-    SELECT 'k', conname || ':' || replace(pg_get_constraintdef(oid), %(schema)s || '.', '')
-    FROM pg_constraint WHERE connamespace = %(schema)s::regnamespace
+    SELECT 'k', k.conname || ':' || replace(pg_get_constraintdef(k.oid), %(schema)s || '.', '')
+    FROM t JOIN pg_constraint k ON k.conrelid = t.oid
     UNION ALL
-    SELECT 't', c.relname || ':' || t.tgname
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-    WHERE c.relnamespace = %(schema)s::regnamespace AND NOT t.tgisinternal
+    SELECT 't', t.relname || ':' || g.tgname
+    FROM t JOIN pg_trigger g ON g.tgrelid = t.oid AND NOT g.tgisinternal
 """
+# The schema's own tables: a scan of pg_class, done once, for the template.
+TABLES = """
+    SELECT relname FROM pg_class
+    WHERE relnamespace = %s::regnamespace AND relkind IN ('r', 'p')
+"""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A schema's structure, summed up: the tables it was read from, and a digest of them."""
+
+    tables: tuple[str, ...]
+    digest: str
 
 
 class ReplayError(Exception):
@@ -103,11 +122,16 @@ def _collect_sql(executor, plan) -> list[str]:
     return statements
 
 
-def catalog_fingerprint(schema: str) -> str:
+def catalog_fingerprint(schema: str, tables: tuple[str, ...] | None = None) -> Fingerprint:
+    """The structure of `schema`'s tables named in `tables` (by default all of its own); a table
+    it lacks is missing from the digest."""
     with connection.cursor() as cursor:
-        cursor.execute(CATALOG, {"schema": schema})
+        if tables is None:
+            cursor.execute(TABLES, [schema])
+            tables = tuple(sorted(name for (name,) in cursor.fetchall()))
+        cursor.execute(CATALOG, {"schema": schema, "tables": list(tables)})
         rows = sorted(f"{kind}:{text}" for kind, text in cursor.fetchall())
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return Fingerprint(tables, hashlib.sha256("\n".join(rows).encode()).hexdigest())
 
 
 def _applied(schema: str) -> set[tuple[str, str]]:
@@ -116,7 +140,7 @@ def _applied(schema: str) -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
-def replay_into(schema: str, plan: ReplayPlan, fingerprint: str) -> bool:
+def replay_into(schema: str, plan: ReplayPlan, fingerprint: Fingerprint) -> bool:
     """Run the plan's SQL in `schema`, in one transaction; False when it had it already."""
     from academics.roles import ensure_roles
 
@@ -139,7 +163,7 @@ def replay_into(schema: str, plan: ReplayPlan, fingerprint: str) -> bool:
                     [(app, name, now) for app, name in plan.migrations],
                 )
             ensure_roles()  # what `migrate` does after it, for the admin's roles
-            if catalog_fingerprint(schema) != fingerprint:
+            if catalog_fingerprint(schema, fingerprint.tables) != fingerprint:
                 raise ReplayError(f"{schema} differs from the template after the replay.")
     finally:
         connection.set_schema_to_public()
@@ -180,7 +204,7 @@ def tenant_schemas() -> list[str]:
 def replay(
     schemas: list[str],
     plan: ReplayPlan,
-    fingerprint: str,
+    fingerprint: Fingerprint,
     *,
     workers: int = 4,
     progress: Callable[[int, int, float], None] | None = None,
