@@ -1,7 +1,7 @@
 """A thousand tenants on one database: what grows with the number of tenants, and what must not.
 
 Usage: .venv/bin/python bench/many_tenants.py [--tenants N] [--requests M] [--memory-tenants K]
-       [--memory-requests R] [--no-stock-migrate] [--keep]
+       [--memory-requests R] [--no-stock-migrate] [--keep] [--migrations-only]
 
 Provisions N tenants (`many-<run>-<n>`); the first --memory-tenants of them get a small data set
 (1 institution, 2 courses, 5 students, 10 enrollments, inserted in bulk) and a read-only API
@@ -531,14 +531,13 @@ def _replay_seconds(env: dict) -> float:
         [sys.executable, "manage.py", "migrate_tenants"],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,  # its progress (stderr) goes to ours
         text=True,
     )
     seconds = time.perf_counter() - started
     if result.returncode != 0 or "; 0 by migrate_schemas" not in result.stdout:
-        raise RuntimeError(
-            f"migrate_tenants failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
-        )
+        raise RuntimeError(f"migrate_tenants failed:\n{result.stdout[-3000:]}")
+    log(f"  {result.stdout.strip().splitlines()[-1]}")
     return seconds
 
 
@@ -663,6 +662,11 @@ def main() -> None:
         default=True,
         help="also time django-tenants' migrate_schemas (about 0.4 s per tenant)",
     )
+    parser.add_argument(
+        "--migrations-only",
+        action="store_true",
+        help="only (b), over the tenants already in the database (e.g. kept by --keep)",
+    )
     args = parser.parse_args()
 
     from _django import setup_django
@@ -672,6 +676,15 @@ def main() -> None:
 
     ensure_template_schema()  # a one-off cost, outside the measurement
     run = uuid.uuid4().hex[:6]
+    if args.migrations_only:
+        migrations = measure_migrations(run, args.stock_migrate)
+        budget = REPLAY_TARGET_S_PER_10000 * migrations.tenants / 10_000
+        print(
+            f"many_tenants run {run}: (b) migrate_tenants, one new migration, "
+            f"{migrations.tenants} tenants: {migrations.one_new_replay_s:.1f} s "
+            f"(target <= {budget:.1f} s), load average {os.getloadavg()[0]:.2f}"
+        )
+        return
     tenants: list[BenchTenant] = []
     try:
         provision_s: list[float] = []

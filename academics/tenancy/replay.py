@@ -50,6 +50,20 @@ CATALOG = """
     SELECT 't', t.relname || ':' || g.tgname
     FROM t JOIN pg_trigger g ON g.tgrelid = t.oid AND NOT g.tgisinternal
 """
+# The staff roles of a schema: the app's permissions and each group's.
+# `ensure_roles` costs a dozen statements, so a replay runs it only where these differ from the
+# template's (a migration that adds a model, say).
+ROLES = """
+    SELECT 'p:' || p.codename
+    FROM "{schema}".auth_permission p JOIN "{public}".django_content_type t
+         ON t.id = p.content_type_id
+    WHERE t.app_label = 'academics'
+    UNION ALL
+    SELECT 'g:' || g.name || ':' || coalesce(p.codename, '')
+    FROM "{schema}".auth_group g
+    LEFT JOIN "{schema}".auth_group_permissions gp ON gp.group_id = g.id
+    LEFT JOIN "{schema}".auth_permission p ON p.id = gp.permission_id
+"""
 # The schema's own tables: a scan of pg_class, done once, for the template.
 TABLES = """
     SELECT relname FROM pg_class
@@ -59,10 +73,12 @@ TABLES = """
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """A schema's structure, summed up: the tables it was read from, and a digest of them."""
+    """A schema's structure, summed up: the tables it was read from, a digest of them, and a
+    digest of its staff roles."""
 
     tables: tuple[str, ...]
     digest: str
+    roles: str
 
 
 class ReplayError(Exception):
@@ -130,8 +146,18 @@ def catalog_fingerprint(schema: str, tables: tuple[str, ...] | None = None) -> F
             cursor.execute(TABLES, [schema])
             tables = tuple(sorted(name for (name,) in cursor.fetchall()))
         cursor.execute(CATALOG, {"schema": schema, "tables": list(tables)})
-        rows = sorted(f"{kind}:{text}" for kind, text in cursor.fetchall())
-    return Fingerprint(tables, hashlib.sha256("\n".join(rows).encode()).hexdigest())
+        rows = [f"{kind}:{text}" for kind, text in cursor.fetchall()]
+    return Fingerprint(tables, _digest(rows), roles_digest(schema))
+
+
+def roles_digest(schema: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(ROLES.format(schema=schema, public=get_public_schema_name()))
+        return _digest([row for (row,) in cursor.fetchall()])
+
+
+def _digest(rows: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()
 
 
 def _applied(schema: str) -> set[tuple[str, str]]:
@@ -162,7 +188,8 @@ def replay_into(schema: str, plan: ReplayPlan, fingerprint: Fingerprint) -> bool
                     "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
                     [(app, name, now) for app, name in plan.migrations],
                 )
-            ensure_roles()  # what `migrate` does after it, for the admin's roles
+            if roles_digest(schema) != fingerprint.roles:
+                ensure_roles()  # what `migrate` does after it, for the admin's roles
             if catalog_fingerprint(schema, fingerprint.tables) != fingerprint:
                 raise ReplayError(f"{schema} differs from the template after the replay.")
     finally:

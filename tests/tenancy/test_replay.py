@@ -15,6 +15,7 @@ from academics.tenancy.replay import (
     lagging,
     plan_for,
     replay,
+    roles_digest,
 )
 from academics.tenancy.services import TEMPLATE_SCHEMA, tenant_provision
 from tests.committed import committed
@@ -145,3 +146,30 @@ def test_the_check_of_a_schema_reads_no_catalog_whole(lagging_tenant):
     whole = [n["Relation Name"] for n in catalogs if not {"Index Cond", "Recheck Cond"} & set(n)]
     assert catalogs
     assert whole == []
+
+
+def test_a_schema_whose_roles_lag_gets_them_with_the_replay(lagging_tenant):
+    """The replay runs `ensure_roles` only where the roles differ from the template's; a schema
+    whose role lost a permission gets it back, and then matches the template."""
+    schema = lagging_tenant.schema_name
+
+    def lose_a_permission():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'DELETE FROM "{schema}".auth_group_permissions WHERE id = '
+                f'(SELECT min(id) FROM "{schema}".auth_group_permissions)'
+            )
+
+    committed(
+        lambda: call_command(
+            "migrate_schemas", "academics", BEFORE_LAST, schema_name=schema, verbosity=0
+        )
+    )
+    committed(lose_a_permission)
+    target = committed(lambda: catalog_fingerprint(TEMPLATE_SCHEMA))
+    assert committed(lambda: roles_digest(schema)) != target.roles
+
+    report = committed(lambda: replay([schema], committed(lambda: plan_for(schema)), target))
+
+    assert report.migrated == [schema]
+    assert committed(lambda: catalog_fingerprint(schema)) == target
