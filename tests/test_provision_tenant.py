@@ -90,3 +90,31 @@ def test_cloned_schema_holds_no_records_of_the_template(db):
     cloned = tenant_provision(identifier="clean-clone", name="Clean", clone=True).tenant
     with tenant_context(cloned):
         assert Student.all_objects.count() == 0
+
+
+def test_a_new_tenant_puts_nothing_on_the_shared_tables(db):
+    """No key from a tenant schema to a shared table: each would add integrity triggers to the
+    shared table per tenant, which every later provisioning and session pays for
+    (academics/migrations/0008)."""
+
+    def triggers_on_public():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relnamespace = 'public'::regnamespace"
+            )
+            return cursor.fetchone()[0]
+
+    before = triggers_on_public()
+    for clone in (True, False):
+        tenant = tenant_provision(identifier=f"shared-{clone:d}", name="Shared", clone=clone).tenant
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT k.conname FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid "
+                "WHERE k.contype = 'f' AND k.connamespace = %s::regnamespace "
+                "AND r.relnamespace <> k.connamespace",
+                [tenant.schema_name],
+            )
+            assert cursor.fetchall() == []
+    assert triggers_on_public() == before

@@ -31,7 +31,7 @@ def _last_two():
 
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     (last,) = graph.leaf_nodes("academics")
-    (before,) = graph.node_map[last].parents
+    (before,) = [p for p in graph.node_map[last].parents if p.key[0] == "academics"]
     return last, before.key[1]
 
 
