@@ -692,6 +692,7 @@ def main() -> None:
         prepare_to_serve(tenants[0])
         log(f"run {run}: (a) latency with one bench tenant")
         alone = measure_latency(tenants[0], args.requests, run)
+        log(f"  p50 {alone.p50_ms:.2f} ms, p99 {alone.p99_ms:.2f} ms")
 
         log(f"provisioning {args.tenants - 1} more tenants")
         before = measure_sizes()
@@ -707,13 +708,22 @@ def main() -> None:
         for tenant in tenants[1 : args.memory_tenants]:
             prepare_to_serve(tenant)
         sizes = (before, measure_sizes())
+        # Each figure is logged as it is measured: a failure later must not lose the hour's work.
+        log(
+            f"  provisioning median {statistics.median(provision_s):.3f} s, "
+            f"p90 {percentile(provision_s, 0.9):.3f} s; database {sizes[1].database_bytes} B, "
+            f"catalog {sizes[1].catalog_bytes} B (before: {before.database_bytes} B, "
+            f"{before.catalog_bytes} B)"
+        )
 
         log(f"(a) latency with {args.tenants} bench tenants")
         crowded = measure_latency(tenants[0], args.requests, run)
+        log(f"  p50 {crowded.p50_ms:.2f} ms, p99 {crowded.p99_ms:.2f} ms")
         log(f"(c) memory, 1 tenant then {min(args.memory_tenants, len(tenants))} tenants")
         memory = measure_memory(
             tenants[: args.memory_tenants], args.requests, args.memory_requests, run
         )
+        log(f"  {memory}")
         log("(b) migrations")
         migrations = measure_migrations(run, args.stock_migrate)
     finally:

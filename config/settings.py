@@ -67,7 +67,8 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 # --- Tenancy -----------------------------------------------------------------------------------
 # contenttypes is shared only; auth, admin and sessions live in both lists so that platform staff
-# sit in the public schema and each tenant's registrar staff in the tenant's own schema.
+# sit in the public schema and each tenant's registrar staff in the tenant's own schema. Login
+# attempts (axes) are shared only, counted per tenant (academics/lockout.py).
 SHARED_APPS = [
     "django_tenants",
     "academics.tenancy",
@@ -90,7 +91,6 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.auth",
-    "axes",
     "django.contrib.admin",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -269,6 +269,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "academics.client_address.client_address"
+AXES_USERNAME_CALLABLE = "academics.lockout.username_in_tenant"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -118,3 +120,34 @@ def test_a_new_tenant_puts_nothing_on_the_shared_tables(db):
             )
             assert cursor.fetchall() == []
     assert triggers_on_public() == before
+
+
+def _schemas_with(table: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = %s "
+            "ORDER BY table_schema",
+            [table],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_login_attempt_tables_leave_tenant_schemas_and_stay_shared(tenant_a):
+    """academics 0009 drops a tenant schema's own copies of the login-attempt tables, and run
+    again where they are gone (names resolving to the shared tables on the search path), it
+    leaves the shared ones alone."""
+    migration = import_module("academics.migrations.0009_login_attempts_in_the_shared_schema")
+    schema = tenant_a.schema_name
+    assert _schemas_with("axes_accessattempt") == ["public"]  # a new tenant has none
+    with connection.cursor() as cursor:
+        for table in migration.TABLES:  # as a tenant provisioned before 0009 has them
+            cursor.execute(f'CREATE TABLE "{schema}".{table} (LIKE public.{table})')
+    assert _schemas_with("axes_accessattempt") == sorted(["public", schema])
+
+    with tenant_context(tenant_a), connection.cursor() as cursor:
+        cursor.execute(migration.DROP)
+        cursor.execute(migration.DROP)
+
+    connection.set_schema_to_public()
+    for table in migration.TABLES:
+        assert _schemas_with(table) == ["public"]
