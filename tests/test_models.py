@@ -340,6 +340,15 @@ def test_every_change_is_kept_in_history():
     assert history[-1].deleted_at is not None
 
 
+def test_a_records_history_manager_class_is_built_once():
+    """Every save reads `record.history`; simple-history would build its manager's class anew
+    on each access."""
+    first, second = StudentFactory(), StudentFactory()
+    assert type(first.history) is type(second.history)
+    assert first.history.instance == first and second.history.instance == second
+    assert [h.name for h in second.history.all()] == [second.name]
+
+
 RECORD_MODELS = [record.model for record in REGISTRY]
 
 

@@ -177,7 +177,9 @@ class UuidReferenceField(serializers.SlugRelatedField):
 
     def __init__(self, model, **kwargs):
         kwargs.setdefault("write_only", True)
-        super().__init__(slug_field="uuid", queryset=model.objects.all(), **kwargs)
+        # The manager, not a queryset: every request's serializer builds its fields again, and
+        # the record is found by `live_record` below.
+        super().__init__(slug_field="uuid", queryset=model.objects, **kwargs)
 
     def to_internal_value(self, data):
         value = parse_uuid(data)

@@ -1,13 +1,14 @@
+import functools
 import uuid
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
-from django.db.models import F, Value
-from django.db.models.lookups import Exact
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from academics.history import actor_label, current_actor
 from academics.models.checks import Undecidable, condition_holds, passes
+from academics.models.uniques import unique_taken
 from academics.wording import reworded
 
 
@@ -42,11 +43,26 @@ class HistoryActor(models.Model):
         return actor_label(self.history_actor_type, self.history_actor_name)
 
 
+class RecordHistoryManager(HistoryManager):
+    """simple-history's manager, its class built once: `record.history` builds the manager's
+    class from its queryset's on every access, and every save reads it (bench/README.md,
+    write_profile.py)."""
+
+    @classmethod
+    @functools.cache
+    def from_queryset(cls, queryset_class, class_name=None):
+        return super().from_queryset(queryset_class, class_name)
+
+
 class RecordHistory(HistoricalRecords):
     """simple-history's records, indexed for how history is read: a record's entries (`id`), by
     date (`history_date`), by user (`history_user`). The historical model would otherwise copy
     every index of the live table (uuid, timestamps, status, relations), which no history query
     uses and every write pays for: eight more index entries per enrollment change."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("history_manager", RecordHistoryManager)
+        super().__init__(*args, **kwargs)
 
     def get_history_user(self, instance):
         # Who acts is set once per entry point (academics/history.py); an explicit
@@ -185,35 +201,12 @@ class RecordModel(models.Model):
 
     def _unique_taken(self, constraint, using) -> bool:
         """Whether another live record holds this one's values of a unique constraint: one
-        EXISTS, its condition decided in Python (Django's own check compiles every field of
-        the record into the query and wraps it in a savepoint)."""
+        EXISTS compiled once per shape (academics/models/uniques.py), asked only when the rule
+        covers this record (its condition decided in Python)."""
         condition = constraint.condition
         if condition is not None and condition_holds(condition, self) is False:
             return False  # the rule does not cover this record
-        lookups = {}
-        for name in constraint.fields:
-            field = self._meta.get_field(name)
-            value = getattr(self, field.attname)
-            if value is None:
-                if constraint.nulls_distinct is not False:
-                    return False  # NULLs never clash
-                lookups[f"{name}__isnull"] = True
-            else:
-                lookups[field.attname] = value
-        values = {
-            F(name): Value(getattr(self, self._meta.get_field(name).attname))
-            for (name, *_rest) in self._constraint_references(constraint)
-        }
-        clashes = [
-            Exact(expression, expression.replace_expressions(values))
-            for expression in constraint.expressions
-        ]
-        others = type(self)._default_manager.using(using).filter(*clashes, **lookups)
-        if constraint.condition is not None:
-            others = others.filter(constraint.condition)
-        if not self._state.adding:
-            others = others.exclude(pk=self.pk)
-        return others.exists()
+        return unique_taken(self, constraint, using)
 
     @classmethod
     def _constraint_references(cls, constraint):
