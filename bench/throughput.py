@@ -7,11 +7,11 @@ off), with a tenant holding --size enrollments, and drives it with wrk from a se
 over loopback for `GET /api/enrollments?per_page=15`, `GET /api/enrollments/{uuid}`,
 `POST /api/enrollments`, `PATCH /api/enrollments/{uuid}` without and with `If-Match`, and a
 mixed workload (11 single reads, 3 creates, 3 patches and 3 patches with `If-Match` in every 20
-requests), where the row locks of concurrent writes would show. Then it serves
-bench/floor_app.py (no Django, one SQL query, json.dumps) under the same gunicorn settings and
-drives its list the same way. Each server is first warmed up by 2 s of its list at the
-highest concurrency. Prints requests/s, p50/p99 latency and errors for each, and the
-app/floor ratio on the list.
+requests), where the row locks of concurrent writes would show. Beside it, bench/floor_app.py
+(no Django, one SQL query, json.dumps) is served under the same gunicorn settings, and its list
+is driven the same way right after the app's at each level, on the same database state. Each
+server is first warmed up by 2 s of its list at the highest concurrency. Prints requests/s,
+p50/p99 latency and errors for each, and the app/floor ratio on the list.
 Needs wrk (Debian package `wrk`).
 """
 
@@ -368,13 +368,21 @@ def main() -> None:
     connection.close()
 
     results: list[tuple[str, int, dict]] = []
-    port = free_port()
+    port = floor_port = free_port()
+    while floor_port == port:
+        floor_port = free_port()
     app = start_server("config.wsgi:application", port, {}, args.workers)
+    # Up beside the app, idle but for its own runs: each level's floor list runs right after
+    # the app's, on the database as the writes before them left it (new rows and row versions
+    # that the lists' count must check until vacuum catches up).
+    floor = start_server("bench.floor_app:application", floor_port, floor_env, args.workers)
+    floor_url = f"http://127.0.0.1:{floor_port}/"
     try:
         token = _token(port, issued.client_id, issued.client_secret)
         headers = lua_headers(token)
         base = f"http://127.0.0.1:{port}"
         warm_up(f"{base}/api/enrollments?per_page=15", headers, max(levels))
+        warm_up(floor_url, "", max(levels))
         bodies = [
             json.dumps({"student_uuid": s, "course_uuid": c, "enrolled_at": "2024-03-01"})
             for s, c in pairs
@@ -388,6 +396,7 @@ def main() -> None:
                     run_wrk(f"{base}/api/enrollments?per_page=15", headers, level, args.duration),
                 )
             )
+            results.append(("floor list", level, run_wrk(floor_url, "", level, args.duration)))
             results.append(
                 (
                     "GET one",
@@ -440,22 +449,8 @@ def main() -> None:
                     bodies = _unposted(tenant, bodies)
     finally:
         stop(app)
-        _forget_posted(tenant)
-
-    port = free_port()
-    floor = start_server("bench.floor_app:application", port, floor_env, args.workers)
-    try:
-        warm_up(f"http://127.0.0.1:{port}/", "", max(levels))
-        for level in levels:
-            results.append(
-                (
-                    "floor list",
-                    level,
-                    run_wrk(f"http://127.0.0.1:{port}/", "", level, args.duration),
-                )
-            )
-    finally:
         stop(floor)
+        _forget_posted(tenant)
         issued.client.application.delete()  # the client goes with its application
         if args.drop:
             _drop_tenant(tenant)
