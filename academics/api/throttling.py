@@ -13,11 +13,36 @@ import math
 import time
 from collections.abc import Mapping
 
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from academics.client_address import client_address
+from academics.tenancy import lookups
+from academics.tenancy.tokens import token_client_uuid
+
+
+def _counters():
+    # The platform's cache: counters are keyed by client or address, not by tenant schema, so
+    # one can be counted before the request is routed (`counter_before_routing`).
+    return caches["platform"]
+
+
+def counter_key(scope: str, ident: str) -> str:
+    return f"throttle:{scope}:{ident}:count"
+
+
+def counter_before_routing(request) -> str | None:
+    """The API rate limit's counter for a request with a bearer token whose client this process
+    already knows: the tenancy middleware increments it in the same round trip as its read of
+    the tenants' generation (academics/tenancy/lookups.py), and the throttle takes that count."""
+    if api_settings.DEFAULT_THROTTLE_RATES.get(ApiClientRateThrottle.scope) is None:
+        return None
+    keyword, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if keyword.lower() != "bearer" or not token.strip():
+        return None
+    client_uuid = token_client_uuid(token.strip())
+    return None if client_uuid is None else counter_key(ApiClientRateThrottle.scope, client_uuid)
 
 
 class WindowRateThrottle(BaseThrottle):
@@ -31,18 +56,22 @@ class WindowRateThrottle(BaseThrottle):
         if rate is None:
             return True
         limit, period = SimpleRateThrottle.parse_rate(None, rate)
-        key = f"throttle:{self.scope}:{self.ident_of(request)}"
+        ident = self.ident_of(request)
+        counter, start = counter_key(self.scope, ident), f"throttle:{self.scope}:{ident}:start"
+        cache = _counters()
         now = time.time()
-        try:  # one round trip while a window is open
-            count = cache.incr(f"{key}:count")
-        except ValueError:  # none is: this request opens one
-            cache.set(f"{key}:start", now, timeout=period)
-            if cache.add(f"{key}:count", 1, timeout=period):
-                return True
-            count = cache.incr(f"{key}:count")  # another process opened it just now
+        count = lookups.take_count(counter)  # counted as the request began
+        if count is None:
+            try:  # one round trip while a window is open
+                count = cache.incr(counter)
+            except ValueError:  # none is: this request opens one
+                cache.set(start, now, timeout=period)
+                if cache.add(counter, 1, timeout=period):
+                    return True
+                count = cache.incr(counter)  # another process opened it just now
         if count <= limit:
             return True
-        started = cache.get(f"{key}:start", now)
+        started = cache.get(start, now)
         self.retry_after = max(1, math.ceil(started + period - now))
         return False
 

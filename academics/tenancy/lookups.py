@@ -8,9 +8,11 @@ shares the cache.
 A request reads the generation once (`request_generation`); each process keeps its own copies of
 the entries of the current generation (`LocalEntries`), so that a warm request costs one shared
 cache read for routing and authentication together, and a change is still seen by the next
-request in every process.
+request in every process. A warm API request also counts itself against its client's rate limit
+in that same round trip (`begin_request(counter=...)`).
 """
 
+import contextlib
 import threading
 import time
 import uuid
@@ -41,13 +43,40 @@ def _generation() -> str:
 _request = threading.local()
 
 
-def begin_request() -> None:
-    """Read the generation once for the request this thread now serves."""
+def begin_request(counter: str | None = None) -> None:
+    """Read the generation once for the request this thread now serves. `counter`: a key to
+    increment in the same round trip (the API's rate limit, academics/api/throttling.py), whose
+    new value `take_count` hands to the throttle."""
+    _request.counted = None
+    cache = _cache()
+    if counter is not None and hasattr(cache, "get_and_incr"):
+        generation, count = cache.get_and_incr(GENERATION_KEY, counter)
+        if count is not None:  # else no window is open: the throttle opens one
+            _request.counted = (counter, count)
+        if generation is not None:
+            _request.generation = generation
+            return
     _request.generation = _generation()
 
 
+def take_count(counter: str) -> int | None:
+    """The value `counter` was incremented to when this request began (None if it was not);
+    taken once."""
+    counted = getattr(_request, "counted", None)
+    if counted is None or counted[0] != counter:
+        return None
+    _request.counted = None
+    return counted[1]
+
+
 def end_request() -> None:
-    _request.generation = None
+    """A count no throttle took is given back: the request ended before its rate was checked
+    (refused by authentication or scope, as DRF checks those first), so it does not count."""
+    counted = getattr(_request, "counted", None)
+    _request.generation = _request.counted = None
+    if counted is not None:
+        with contextlib.suppress(ValueError):  # the window closed meanwhile
+            _cache().decr(counted[0])
 
 
 def request_generation() -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.cache import patch_vary_headers
 
+from academics.api.throttling import counter_before_routing
 from academics.errors import (
     MSG_TENANT_HEADER_MALFORMED,
     MSG_UNKNOWN_TENANT_HOST,
@@ -25,7 +26,9 @@ class TenantMiddleware:
 
     def __call__(self, request):
         connection.set_schema_to_public()
-        lookups.begin_request()  # one read of the shared generation for routing and tokens
+        # One round trip to the shared cache: the generation for routing and tokens, and the
+        # API rate limit's count when the token's client is known.
+        lookups.begin_request(counter=counter_before_routing(request))
         try:
             response = self._route(request)
             if response is None:

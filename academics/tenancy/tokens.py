@@ -17,6 +17,13 @@ from academics.tenancy.models import ApiClient, Tenant
 
 _local_grants = LocalEntries("API_TOKEN_CACHE_SECONDS")
 
+# The client each token seen by this process belongs to. A token never changes hands, so an
+# entry stays true across generations (whether the token is still good is the grant's to say);
+# it lets a request be counted against its client's rate limit before it is authenticated
+# (academics/api/throttling.py). Bounded like the local entries.
+_token_clients: dict[str, str] = {}
+TOKEN_CLIENTS_LIMIT = 5000
+
 
 def _token_cache():
     return caches["platform"]
@@ -53,9 +60,18 @@ def api_token_grant(raw_token: str) -> TokenGrant | None:
         ttl = min(settings.API_TOKEN_CACHE_SECONDS, (cached[1] - timezone.now()).total_seconds())
         _local_grants.put(generation, checksum, cached, max(ttl, 0))
     client, expires, scope = cached
+    if checksum not in _token_clients:
+        if len(_token_clients) >= TOKEN_CLIENTS_LIMIT:
+            _token_clients.clear()
+        _token_clients[checksum] = str(client.uuid)
     if expires <= timezone.now() or not client.is_active or not client.tenant.is_active:
         return None
     return TokenGrant(client, frozenset(scope.split()) & client.scope_set)
+
+
+def token_client_uuid(raw_token: str) -> str | None:
+    """The uuid of the client this token belongs to, if this process has seen the token."""
+    return _token_clients.get(token_checksum(raw_token))
 
 
 def _shared_grant(checksum: str) -> tuple | None:
