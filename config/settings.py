@@ -127,7 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "academics.history.ActorMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "academics.security.PolicyMiddleware",  # django-csp's, its policy text built once
     # Last, as django-axes asks: turns a locked-out login into its refusal.
     "axes.middleware.AxesMiddleware",
 ]
