@@ -1,6 +1,7 @@
 """Served throughput of the API against the floor, at several concurrency levels.
 
 Usage: .venv/bin/python bench/throughput.py [--size 10000] [--duration 10] [--concurrency 1,8,32]
+       [--rounds 1]
 
 Starts the project under gunicorn exactly as `make serve` does (config/gunicorn.conf.py, DEBUG
 off), with a tenant holding --size enrollments, and drives it with wrk from a separate process
@@ -10,17 +11,20 @@ mixed workload (11 single reads, 3 creates, 3 patches and 3 patches with `If-Mat
 requests), where the row locks of concurrent writes would show. Beside it, bench/floor_app.py
 (no Django, one SQL query, json.dumps) is served under the same gunicorn settings, and its list
 is driven the same way right after the app's at each level, on the same database state. Each
-server is first warmed up by 2 s of its list at the highest concurrency. Prints requests/s,
+server is first warmed up by 2 s of its list at the highest concurrency. With `--rounds N` every
+level's runs are repeated N times, interleaved, and the medians shown. Prints requests/s,
 p50/p99 latency and errors for each, and the app/floor ratio on the list.
 Needs wrk (Debian package `wrk`).
 """
 
 import argparse
+import itertools
 import json
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -324,6 +328,9 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8,32", help="comma-separated levels")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument(
+        "--rounds", type=int, default=1, help="interleaved rounds per level (medians shown)"
+    )
+    parser.add_argument(
         "--drop",
         action="store_true",
         help="drop the bench tenant at the end (default: keep it for the next run)",
@@ -387,7 +394,7 @@ def main() -> None:
             json.dumps({"student_uuid": s, "course_uuid": c, "enrolled_at": "2024-03-01"})
             for s, c in pairs
         ]
-        for level in levels:
+        for level, _round in itertools.product(levels, range(args.rounds)):
             threads = min(level, 2)
             results.append(
                 (
@@ -455,7 +462,9 @@ def main() -> None:
         if args.drop:
             _drop_tenant(tenant)
 
-    print(f"{args.size} enrollments, {args.duration}s per run, wrk on loopback")
+    results = _medians(results)
+    rounds = f", median of {args.rounds} interleaved rounds" if args.rounds > 1 else ""
+    print(f"{args.size} enrollments, {args.duration}s per run{rounds}, wrk on loopback")
     print(f"{'endpoint':<15} {'conc':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, level, figures in results:
         print(
@@ -463,17 +472,45 @@ def main() -> None:
             f"{figures['p99']:>8.2f} {figures['errors']:>7}"
             + "".join(f"  {code}: {n}" for code, n in sorted(figures.get("statuses", {}).items()))
         )
-    app_list = {level: f for name, level, f in results if name == "GET list"}
-    floor_list = {level: f for name, level, f in results if name == "floor list"}
+    by_name: dict[str, dict[int, dict]] = {}
+    for name, level, figures in results:
+        by_name.setdefault(name, {})[level] = figures
+    app_list, floor_list = by_name["GET list"], by_name["floor list"]
     for level in levels:
         ratio = app_list[level]["rps"] / floor_list[level]["rps"]
         print(f"list app/floor at concurrency {level}: {ratio:.0%}")
+    for write in ("POST", "PATCH"):
+        for level in levels:
+            ratio = by_name[write][level]["rps"] / by_name["GET one"][level]["rps"]
+            print(f"{write} / GET one at concurrency {level}: {ratio:.0%}")
     best = max(f["rps"] for f in app_list.values()) / max(f["rps"] for f in floor_list.values())
     errors = sum(f["errors"] for _, _, f in results)
     print(
         f"list app/floor at best concurrency: {best:.0%} (target >= 40%), "
         f"errors: {errors} (target 0)"
     )
+
+
+FIGURES = ("rps", "p50", "p99")
+
+
+def _medians(results: list[tuple[str, int, dict]]) -> list[tuple[str, int, dict]]:
+    """One row per endpoint and level: the median of its rounds' req/s, p50 and p99, and the
+    errors and statuses of them all. Rounds interleave every endpoint (the app's and the floor's
+    list back to back), so a host that speeds up or slows down meanwhile weighs on all alike."""
+    grouped: dict[tuple[str, int], list[dict]] = {}
+    for name, level, figures in results:
+        grouped.setdefault((name, level), []).append(figures)
+    merged = []
+    for (name, level), runs in grouped.items():
+        statuses: dict[str, int] = {}
+        for run in runs:
+            for code, count in run.get("statuses", {}).items():
+                statuses[code] = statuses.get(code, 0) + count
+        figures = {key: statistics.median([run[key] for run in runs]) for key in FIGURES}
+        figures.update(errors=sum(run["errors"] for run in runs), statuses=statuses)
+        merged.append((name, level, figures))
+    return merged
 
 
 def _unposted(tenant, bodies: list[str]) -> list[str]:

@@ -21,11 +21,17 @@ def test_throughput_bench_prints_app_and_floor(tenant_a):
         "2",
         "--workers",
         "1",
+        "--rounds",
+        "2",
         "--drop",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for line in ("GET list", "GET one", "POST", "floor list", "list app/floor at best"):
         assert line in result.stdout
+    assert "median of 2 interleaved rounds" in result.stdout
+    assert re.search(r"PATCH / GET one at concurrency 2: \d+%", result.stdout)
+    # one row per endpoint and level, whatever the rounds
+    assert len(re.findall(r"^GET list\s+2\s", result.stdout, re.M)) == 1
     # At this size the POST runs may use up the free (student, course) pairs and repeat one (a
     # 422), and a loaded machine may time a request out: errors are counted, not forbidden.
     assert re.search(r"errors: \d+ \(target 0\)", result.stdout)
