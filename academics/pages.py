@@ -1,29 +1,33 @@
 """The browser's middleware layers, for pages only.
 
-Sessions, CSRF, the signed-in user, flash messages and static files serve the admins, which a
+Sessions, the signed-in user, flash messages and static files serve the admins, which a
 browser uses with a session cookie. The API authenticates every request by its bearer token and
 keeps no state in cookies (docs/api.md, Authenticating), so its requests pass by these layers:
 they were a tenth of an API list request's CPU (bench/README.md), and a response that depends
 on no cookie no longer says `Vary: Cookie`.
 
 Each name here is the wrapped layer's own, so that `settings.MIDDLEWARE` reads as Django's list.
+CSRF stays Django's own, for every path (Django's deploy check looks for it by name; on the
+API's views it has nothing to do, DRF exempts them).
 """
 
 from django.contrib.auth.middleware import AuthenticationMiddleware as _Authentication
 from django.contrib.messages.middleware import MessageMiddleware as _Messages
 from django.contrib.sessions.middleware import SessionMiddleware as _Sessions
-from django.middleware.csrf import CsrfViewMiddleware as _Csrf
 from whitenoise.middleware import WhiteNoiseMiddleware as _WhiteNoise
 
 from academics.limits import is_api_path
 
-# The optional hooks Django's handler collects from a middleware instance.
+# The optional hooks Django's handler collects from a middleware instance; a layer with one
+# would need it skipped on API paths too.
 HOOKS = ("process_view", "process_exception", "process_template_response")
 
 
 def pages_only(layer: type) -> type:
-    """`layer` as a middleware that API requests pass by. A subclass, so that the checks of
-    the admin and of axes still find the layers they need."""
+    """`layer` as a middleware that API requests pass by. A subclass, so that the admin's
+    checks still find the layers it needs."""
+    if hooks := [hook for hook in HOOKS if hasattr(layer, hook)]:
+        raise TypeError(f"{layer.__name__} has {', '.join(hooks)}: not wrapped for that")
 
     def __call__(self, request):
         if is_api_path(request.path_info):
@@ -39,21 +43,10 @@ def pages_only(layer: type) -> type:
         "async_capable": False,
         "sync_capable": True,
     }
-    for hook in HOOKS:
-        if hasattr(layer, hook):
-            namespace[hook] = _for_pages(getattr(layer, hook))
     return type(layer.__name__, (layer,), namespace)
-
-
-def _for_pages(hook):
-    def on_pages(self, request, *args):
-        return None if is_api_path(request.path_info) else hook(self, request, *args)
-
-    return on_pages
 
 
 WhiteNoiseMiddleware = pages_only(_WhiteNoise)
 SessionMiddleware = pages_only(_Sessions)
-CsrfViewMiddleware = pages_only(_Csrf)
 AuthenticationMiddleware = pages_only(_Authentication)
 MessageMiddleware = pages_only(_Messages)

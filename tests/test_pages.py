@@ -76,3 +76,13 @@ def test_the_admin_keeps_its_session_and_csrf_layers(registrar):
     assert page.status_code == 200
     assert page.context["user"] == registrar
     assert "Cookie" in page["Vary"]
+
+
+def test_a_layer_with_a_view_hook_is_not_wrapped():
+    # CSRF's process_view would still run on API paths: wrapping it would only look skipped.
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    from academics.pages import pages_only
+
+    with pytest.raises(TypeError, match="process_view"):
+        pages_only(CsrfViewMiddleware)
