@@ -13,12 +13,14 @@ requests), where the row locks of concurrent writes would show. Beside it, bench
 is driven the same way back to back with the app's at each level, on the same database state.
 Each server is first warmed up by 2 s of its list at the highest concurrency. With `--rounds N`
 every level's runs are repeated N times, interleaved (the app's list and the floor's taking
-turns to go first), and the medians shown. Prints requests/s, p50/p99 latency and errors for
-each, and the app/floor ratio on the list.
+turns to go first), and the medians shown. Prints requests/s, p50/p99 latency, the server's CPU
+time per request (`cpu ms`: its gunicorn processes, from /proc; the database's is not in it) and
+errors for each, and the app/floor ratio on the list.
 Needs wrk (Debian package `wrk`).
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -274,8 +276,28 @@ end
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url: str, script: str, concurrency: int, duration: int) -> dict:
+def server_cpu_seconds(server) -> float:
+    """CPU time (user and system) of a gunicorn server so far: its master's, its live workers'
+    and that of the workers it has already replaced (`max_requests`), which the master reaped."""
+
+    def times(pid) -> list[int]:
+        # Fields 14-17 of /proc/<pid>/stat: utime, stime, cutime, cstime (clock ticks).
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return [int(n) for n in fields[11:15]]
+
+    ticks = sum(times(server.pid))
+    for worker in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
+        # A worker that exited meanwhile is counted by the master once reaped.
+        with contextlib.suppress(FileNotFoundError):
+            ticks += sum(times(worker)[:2])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(url: str, script: str, concurrency: int, duration: int, server=None) -> dict:
+    """wrk's figures; with `server` (the gunicorn process answering), also the server's CPU
+    milliseconds per request."""
     threads = min(concurrency, 2)
+    cpu_before = server_cpu_seconds(server) if server else None
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -309,9 +331,14 @@ def run_wrk(url: str, script: str, concurrency: int, duration: int) -> dict:
     by_status: dict[str, int] = {}
     for status, count in re.findall(r"^status (\d+): (\d+)$", output, re.M):
         by_status[status] = by_status.get(status, 0) + int(count)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    cpu_ms = float("nan")  # not measured, or no request answered
+    if server and requests:
+        cpu_ms = (server_cpu_seconds(server) - cpu_before) * 1000 / requests
     return {
         "statuses": by_status,
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "requests": requests,
+        "cpu_ms": cpu_ms,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency(50),
         "p99": latency(99),
@@ -404,9 +431,9 @@ def main() -> None:
             threads = min(level, 2)
             # The two lists back to back, in turns first: the one that runs first meets the
             # row versions the writes before left, which autovacuum may clean up meanwhile.
-            pair = [("GET list", app_list), ("floor list", (floor_url, ""))]
-            for name, (url, script) in pair if round_ % 2 == 0 else reversed(pair):
-                results.append((name, level, run_wrk(url, script, level, args.duration)))
+            pair = [("GET list", app_list, app), ("floor list", (floor_url, ""), floor)]
+            for name, (url, script), server in pair if round_ % 2 == 0 else reversed(pair):
+                results.append((name, level, run_wrk(url, script, level, args.duration, server)))
             results.append(
                 (
                     "GET one",
@@ -422,6 +449,7 @@ def main() -> None:
                         ),
                         level,
                         args.duration,
+                        app,
                     ),
                 )
             )
@@ -435,6 +463,7 @@ def main() -> None:
                         post_headers + lua_cycle("POST", bodies, threads, body=True),
                         level,
                         args.duration,
+                        app,
                     ),
                 )
             )
@@ -453,7 +482,7 @@ def main() -> None:
                     guarded=_revisions(tenant, guarded),
                     threads=threads,
                 )
-                figures = run_wrk(base, post_headers + script, level, args.duration)
+                figures = run_wrk(base, post_headers + script, level, args.duration, app)
                 results.append((name, level, figures))
                 if pattern == MIXED:
                     bodies = _unposted(tenant, bodies)
@@ -468,11 +497,14 @@ def main() -> None:
     results = _medians(results)
     rounds = f", median of {args.rounds} interleaved rounds" if args.rounds > 1 else ""
     print(f"{args.size} enrollments, {args.duration}s per run{rounds}, wrk on loopback")
-    print(f"{'endpoint':<15} {'conc':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(
+        f"{'endpoint':<15} {'conc':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'cpu ms':>7} {'errors':>7}"
+    )
     for name, level, figures in results:
         print(
             f"{name:<15} {level:>5} {figures['rps']:>9.1f} {figures['p50']:>8.2f} "
-            f"{figures['p99']:>8.2f} {figures['errors']:>7}"
+            f"{figures['p99']:>8.2f} {figures['cpu_ms']:>7.2f} {figures['errors']:>7}"
             + "".join(f"  {code}: {n}" for code, n in sorted(figures.get("statuses", {}).items()))
         )
     by_name: dict[str, dict[int, dict]] = {}
@@ -481,7 +513,10 @@ def main() -> None:
     app_list, floor_list = by_name["GET list"], by_name["floor list"]
     for level in levels:
         ratio = app_list[level]["rps"] / floor_list[level]["rps"]
-        print(f"list app/floor at concurrency {level}: {ratio:.0%}")
+        print(
+            f"list app/floor at concurrency {level}: {ratio:.0%} (server CPU per request "
+            f"{app_list[level]['cpu_ms']:.2f} / {floor_list[level]['cpu_ms']:.2f} ms)"
+        )
     for write in ("POST", "PATCH"):
         for level in levels:
             ratio = by_name[write][level]["rps"] / by_name["GET one"][level]["rps"]
@@ -494,7 +529,7 @@ def main() -> None:
     )
 
 
-FIGURES = ("rps", "p50", "p99")
+FIGURES = ("rps", "p50", "p99", "cpu_ms")
 
 
 def _medians(results: list[tuple[str, int, dict]]) -> list[tuple[str, int, dict]]:

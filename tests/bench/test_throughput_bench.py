@@ -30,6 +30,7 @@ def test_throughput_bench_prints_app_and_floor(tenant_a):
         assert line in result.stdout
     assert "median of 2 interleaved rounds" in result.stdout
     assert re.search(r"PATCH / GET one at concurrency 2: \d+%", result.stdout)
+    assert re.search(r"server CPU per request \d+\.\d+ / \d+\.\d+ ms", result.stdout)
     # one row per endpoint and level, whatever the rounds
     assert len(re.findall(r"^GET list\s+2\s", result.stdout, re.M)) == 1
     # At this size the POST runs may use up the free (student, course) pairs and repeat one (a
