@@ -14,7 +14,8 @@ is driven the same way back to back with the app's at each level, on the same da
 Each server is first warmed up by 2 s of its list at the highest concurrency. With `--rounds N`
 every level's runs are repeated N times, interleaved (the app's list and the floor's taking
 turns to go first), and the medians shown. Prints requests/s, p50/p99 latency, the server's CPU
-time per request (`cpu ms`: its gunicorn processes, from /proc; the database's is not in it) and
+time per request (`cpu ms`: its gunicorn processes, from /proc), the database server's (`db ms`:
+the postmaster and its processes, when it runs on this machine, as the embedded one does) and
 errors for each, and the app/floor ratio on the list.
 Needs wrk (Debian package `wrk`).
 """
@@ -276,28 +277,45 @@ end
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
-def server_cpu_seconds(server) -> float:
-    """CPU time (user and system) of a gunicorn server so far: its master's, its live workers'
-    and that of the workers it has already replaced (`max_requests`), which the master reaped."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of process `pid` so far, its live children's and that of the
+    children it has already reaped: a gunicorn master with its workers (those `max_requests`
+    replaced included), or a PostgreSQL postmaster with its backends and background workers."""
 
     def times(pid) -> list[int]:
         # Fields 14-17 of /proc/<pid>/stat: utime, stime, cutime, cstime (clock ticks).
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return [int(n) for n in fields[11:15]]
 
-    ticks = sum(times(server.pid))
-    for worker in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
-        # A worker that exited meanwhile is counted by the master once reaped.
+    ticks = sum(times(pid))
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        # A child that exited meanwhile is counted by its parent once reaped.
         with contextlib.suppress(FileNotFoundError):
-            ticks += sum(times(worker)[:2])
+            ticks += sum(times(child)[:2])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(url: str, script: str, concurrency: int, duration: int, server=None) -> dict:
+def database_server_pid(connection) -> int | None:
+    """The postmaster behind `connection` when it runs on this machine and /proc shows it (the
+    embedded server does), else None: its CPU is then not measured."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    try:
+        status = Path(f"/proc/{backend}/status").read_text()
+    except OSError:
+        return None
+    return int(re.search(r"^PPid:\s+(\d+)$", status, re.M).group(1))
+
+
+def run_wrk(
+    url: str, script: str, concurrency: int, duration: int, server=None, database_pid=None
+) -> dict:
     """wrk's figures; with `server` (the gunicorn process answering), also the server's CPU
-    milliseconds per request."""
+    milliseconds per request, and with `database_pid` (its postmaster) the database's."""
     threads = min(concurrency, 2)
-    cpu_before = server_cpu_seconds(server) if server else None
+    meters = {"cpu_ms": server and server.pid, "db_ms": database_pid}
+    before = {name: cpu_seconds(pid) for name, pid in meters.items() if pid}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -332,13 +350,15 @@ def run_wrk(url: str, script: str, concurrency: int, duration: int, server=None)
     for status, count in re.findall(r"^status (\d+): (\d+)$", output, re.M):
         by_status[status] = by_status.get(status, 0) + int(count)
     requests = int(re.search(r"(\d+) requests in", output).group(1))
-    cpu_ms = float("nan")  # not measured, or no request answered
-    if server and requests:
-        cpu_ms = (server_cpu_seconds(server) - cpu_before) * 1000 / requests
+    # nan: not measured, or no request answered
+    per_request = {name: float("nan") for name in meters}
+    if requests:
+        for name, seconds in before.items():
+            per_request[name] = (cpu_seconds(meters[name]) - seconds) * 1000 / requests
     return {
         "statuses": by_status,
         "requests": requests,
-        "cpu_ms": cpu_ms,
+        **per_request,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency(50),
         "p99": latency(99),
@@ -398,6 +418,7 @@ def main() -> None:
             for student, course in _unenrolled_pairs(Student, Enrollment, limit=50_000)
         ]
     connection.ensure_connection()
+    db_pid = database_server_pid(connection)
     info = connection.connection.info
     floor_env = {
         "FLOOR_DSN": f"host={info.host} port={info.port} dbname={info.dbname} user={info.user}"
@@ -433,7 +454,8 @@ def main() -> None:
             # row versions the writes before left, which autovacuum may clean up meanwhile.
             pair = [("GET list", app_list, app), ("floor list", (floor_url, ""), floor)]
             for name, (url, script), server in pair if round_ % 2 == 0 else reversed(pair):
-                results.append((name, level, run_wrk(url, script, level, args.duration, server)))
+                figures = run_wrk(url, script, level, args.duration, server, db_pid)
+                results.append((name, level, figures))
             results.append(
                 (
                     "GET one",
@@ -450,6 +472,7 @@ def main() -> None:
                         level,
                         args.duration,
                         app,
+                        db_pid,
                     ),
                 )
             )
@@ -464,6 +487,7 @@ def main() -> None:
                         level,
                         args.duration,
                         app,
+                        db_pid,
                     ),
                 )
             )
@@ -482,7 +506,7 @@ def main() -> None:
                     guarded=_revisions(tenant, guarded),
                     threads=threads,
                 )
-                figures = run_wrk(base, post_headers + script, level, args.duration, app)
+                figures = run_wrk(base, post_headers + script, level, args.duration, app, db_pid)
                 results.append((name, level, figures))
                 if pattern == MIXED:
                     bodies = _unposted(tenant, bodies)
@@ -499,12 +523,13 @@ def main() -> None:
     print(f"{args.size} enrollments, {args.duration}s per run{rounds}, wrk on loopback")
     print(
         f"{'endpoint':<15} {'conc':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'cpu ms':>7} {'errors':>7}"
+        f"{'cpu ms':>7} {'db ms':>7} {'errors':>7}"
     )
     for name, level, figures in results:
         print(
             f"{name:<15} {level:>5} {figures['rps']:>9.1f} {figures['p50']:>8.2f} "
-            f"{figures['p99']:>8.2f} {figures['cpu_ms']:>7.2f} {figures['errors']:>7}"
+            f"{figures['p99']:>8.2f} {figures['cpu_ms']:>7.2f} {figures['db_ms']:>7.2f} "
+            f"{figures['errors']:>7}"
             + "".join(f"  {code}: {n}" for code, n in sorted(figures.get("statuses", {}).items()))
         )
     by_name: dict[str, dict[int, dict]] = {}
@@ -515,7 +540,8 @@ def main() -> None:
         ratio = app_list[level]["rps"] / floor_list[level]["rps"]
         print(
             f"list app/floor at concurrency {level}: {ratio:.0%} (server CPU per request "
-            f"{app_list[level]['cpu_ms']:.2f} / {floor_list[level]['cpu_ms']:.2f} ms)"
+            f"{app_list[level]['cpu_ms']:.2f} / {floor_list[level]['cpu_ms']:.2f} ms, "
+            f"database {app_list[level]['db_ms']:.2f} / {floor_list[level]['db_ms']:.2f} ms)"
         )
     for write in ("POST", "PATCH"):
         for level in levels:
@@ -529,7 +555,7 @@ def main() -> None:
     )
 
 
-FIGURES = ("rps", "p50", "p99", "cpu_ms")
+FIGURES = ("rps", "p50", "p99", "cpu_ms", "db_ms")
 
 
 def _medians(results: list[tuple[str, int, dict]]) -> list[tuple[str, int, dict]]:
