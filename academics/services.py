@@ -111,7 +111,9 @@ def _lock_parents(record: RecordModel, fields, *, restoring: bool = False) -> No
         raise ValidationError(errors)
 
 
-def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> RecordModel:
+def record_save(
+    *, record: RecordModel, expected_revision: Revisions = None, row_locked: bool = False
+) -> RecordModel:
     """Validate `record` against every rule and save it; raises ValidationError, saves nothing
     on failure.
 
@@ -119,7 +121,11 @@ def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> 
     changed it (a concurrent change of another field survives), on top of its row as it is now,
     locked; `expected_revision` (one revision or a set of them) makes the write refuse with
     RecordChanged when the record was changed since. Every write bumps `revision`. References
-    to other records are checked live under a lock that a delete of them waits for."""
+    to other records are checked live under a lock that a delete of them waits for.
+
+    `row_locked`: the caller read `record` with its row locked for writing, in the transaction
+    it is still in (`LiveQuerySet.for_write`), so what it read is the row as it is now: it is
+    not locked and read again, and a failure rolls back the caller's whole transaction."""
     if record._state.adding:
         record.full_clean()
         with _constraint_errors(record), transaction.atomic():
@@ -127,9 +133,14 @@ def record_save(*, record: RecordModel, expected_revision: Revisions = None) -> 
             record.save()
         _remember_loaded(record)
         return record
-    with _constraint_errors(record), transaction.atomic():
+    if row_locked and not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("A locked row is unlocked at commit.")
+    with _constraint_errors(record), transaction.atomic(savepoint=not row_locked):
         changed = _changed_fields(record)
-        current = lock_for_write(type(record), record.pk)
+        if row_locked:
+            current = dict(record.loaded_values)
+        else:
+            current = lock_for_write(type(record), record.pk)
         restoring = record.deleted_at is None and any(f.name == "deleted_at" for f in changed)
         if current is None or (current["deleted_at"] is not None and not restoring):
             raise RecordGone([record])

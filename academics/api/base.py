@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -160,7 +160,11 @@ class RecordSerializer(serializers.ModelSerializer):
         for name, value in validated_data.items():
             setattr(record, name, value)
         try:
-            return record_save(record=record, expected_revision=self.context.get("if_match"))
+            return record_save(
+                record=record,
+                expected_revision=self.context.get("if_match"),
+                row_locked=self.context.get("row_locked", False),
+            )
         except DjangoValidationError as error:
             raise invalid(self._model_errors(error)) from error
 
@@ -265,7 +269,11 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(plan.fetch(statement, (TOTAL,)))
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "if_match": getattr(self, "if_match", None)}
+        return {
+            **super().get_serializer_context(),
+            "if_match": getattr(self, "if_match", None),
+            "row_locked": getattr(self, "row_locked", False),
+        }
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
@@ -288,14 +296,27 @@ class RecordViewSet(viewsets.ModelViewSet):
         )
 
     def update(self, request, *args, **kwargs):
-        record = self.get_object()
-        self.if_match = if_match(request, record)
-        serializer = self.get_serializer(
-            record, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        record = serializer.save()
+        # One transaction from the reading on: the row is locked as it is read, so If-Match and
+        # the write are checked against the row as it is now, with one statement fewer than a
+        # read followed by a lock (`record_save(row_locked=True)`).
+        with transaction.atomic():
+            record = self.get_object_for_write()
+            self.if_match = if_match(request, record)
+            serializer = self.get_serializer(
+                record, data=request.data, partial=kwargs.pop("partial", False)
+            )
+            serializer.is_valid(raise_exception=True)
+            record = serializer.save()
         return Response({"data": serializer.data}, headers={"ETag": etag_of(record)})
+
+    def get_object_for_write(self):
+        """`get_object`, the record's row locked for writing (`LiveQuerySet.for_write`) until
+        the caller's transaction ends."""
+        queryset = self.filter_queryset(self.get_queryset()).for_write()
+        record = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[self.lookup_field]})
+        self.check_object_permissions(self.request, record)
+        self.row_locked = True
+        return record
 
     def destroy(self, request, *args, **kwargs):
         record = self.get_object()

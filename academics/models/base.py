@@ -19,6 +19,12 @@ class LiveQuerySet(models.QuerySet):
     def deleted(self):
         return self.filter(deleted_at__isnull=False)
 
+    def for_write(self):
+        """The records' own rows (not those `select_related` joins in) locked for an update of
+        their non-key columns until the transaction ends, as `lock_for_write` locks one: read
+        so, a record is what `record_save(row_locked=True)` writes on top of."""
+        return self.select_for_update(no_key=True, of=("self",))
+
 
 class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
     """The default manager: soft-deleted rows do not exist for ordinary code."""

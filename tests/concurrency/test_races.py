@@ -61,6 +61,53 @@ def test_two_patches_of_different_fields_both_survive(committed, read):
     assert lost == [], f"{len(lost)} of {ROUNDS} rounds lost an update"
 
 
+def test_of_patches_sent_with_one_if_match_exactly_one_succeeds(committed, read):
+    student = committed.write(lambda: StudentFactory())
+    url = f"/api/students/{student.uuid}"
+    for round_ in range(ROUNDS // 5):
+        etag = committed.workers.one(lambda: committed.http().get(url)).headers["ETag"]
+        answers = committed.workers.together(
+            [
+                lambda name=f"Writer {round_}.{i}", etag=etag: committed.http().patch(
+                    url, {"name": name}, format="json", HTTP_IF_MATCH=etag
+                )
+                for i in range(CHILDREN)
+            ]
+        )
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses == [200] + [412] * (CHILDREN - 1), (round_, statuses)
+        (won,) = [answer for answer in answers if answer.status_code == 200]
+        row = read(lambda: Student.objects.values("name", "revision").get(pk=student.pk))
+        assert row["name"] == won.json()["data"]["name"]
+        assert f'"{row["revision"]}"' == won.headers["ETag"] != etag
+
+
+def test_a_patch_racing_a_delete_never_brings_the_record_back(committed, read):
+    kept = []
+    for round_ in range(ROUNDS // 2):
+        student = committed.write(lambda: StudentFactory())
+        url = f"/api/students/{student.uuid}"
+        deleted, patched = committed.workers.together(
+            [
+                lambda url=url: committed.http().delete(url),
+                lambda url=url: committed.http().patch(url, {"name": "Late"}, format="json"),
+            ]
+        )
+        assert deleted.status_code == 204, deleted.content
+        assert patched.status_code in (200, 404), patched.content
+        if patched.status_code == 404:
+            assert patched.json() == {"success": False, "message": api_msg.NOT_FOUND}
+        row = read(
+            lambda pk=student.pk: Student.all_objects.values("deleted_at", "name").get(pk=pk)
+        )
+        if row["deleted_at"] is None:
+            kept.append(round_)
+        # a PATCH that got in first left its change on the record the delete then removed
+        assert row["name"] == ("Late" if patched.status_code == 200 else student.name)
+
+    assert kept == [], f"{len(kept)} of {ROUNDS // 2} rounds left the record live"
+
+
 @dataclass
 class Race:
     """A parent deleted while CHILDREN creates reference it."""
