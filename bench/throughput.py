@@ -134,18 +134,22 @@ def start_server(target: str, port: int, extra_env: dict, workers: int | None):
     }
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            target,
-            "--config",
-            str(ROOT / "config" / "gunicorn.conf.py"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # gunicorn's log in a file, not a pipe nobody reads (a full pipe would stall the server);
+    # `stop` shows its errors.
+    with tempfile.NamedTemporaryFile("w", prefix="gunicorn-", suffix=".log", delete=False) as log:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                target,
+                "--config",
+                str(ROOT / "config" / "gunicorn.conf.py"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    process.log_path = log.name
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -153,18 +157,25 @@ def start_server(target: str, port: int, extra_env: dict, workers: int | None):
             return process
         except OSError as error:
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()[-2000:]) from error
+                raise RuntimeError(Path(log.name).read_text()[-2000:]) from error
             time.sleep(0.3)
-    process.terminate()
+    stop(process)
     raise RuntimeError(f"{target} did not answer on port {port}")
 
 
 def stop(process) -> None:
+    """Stop a server of `start_server`, and print the errors its log holds (a worker timed out
+    or crashed, an unhandled exception): the runs' figures do not show why."""
     process.terminate()
     try:
         process.wait(20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log = Path(process.log_path)
+    errors = [line for line in log.read_text().splitlines() if SERVER_ERROR.search(line)]
+    log.unlink()
+    for line in errors[-20:]:
+        print(f"server log: {line}", file=sys.stderr)
 
 
 def lua_headers(token: str) -> str:
@@ -275,6 +286,8 @@ end
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+# gunicorn's log lines worth showing after a run
+SERVER_ERROR = re.compile(r"\[(ERROR|CRITICAL)\]|Traceback|WORKER TIMEOUT")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -343,10 +356,17 @@ def run_wrk(
 
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
-    socket_error_count = (
-        sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1))) if socket_errors else 0
-    )
-    by_status: dict[str, int] = {}
+    # e.g. "connect 0, read 2, write 0, timeout 1": counted among the errors, and shown by kind
+    # beside the statuses (a timeout is an answer slower than wrk's 2 s)
+    by_kind = {
+        kind: int(count)
+        for kind, count in re.findall(
+            r"(\w+) (\d+)", socket_errors.group(1) if socket_errors else ""
+        )
+        if int(count)
+    }
+    socket_error_count = sum(by_kind.values())
+    by_status: dict[str, int] = dict(by_kind)
     for status, count in re.findall(r"^status (\d+): (\d+)$", output, re.M):
         by_status[status] = by_status.get(status, 0) + int(count)
     requests = int(re.search(r"(\d+) requests in", output).group(1))

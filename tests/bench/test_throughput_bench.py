@@ -41,6 +41,8 @@ def test_throughput_bench_prints_app_and_floor(tenant_a):
     # At this size the POST runs may use up the free (student, course) pairs and repeat one (a
     # 422), and a loaded machine may time a request out: errors are counted, not forbidden.
     assert re.search(r"errors: \d+ \(target 0\)", result.stdout)
+    # no worker timed out or crashed, no request raised (the servers' logs, shown by the bench)
+    assert "server log:" not in result.stderr, result.stderr[-3000:]
     assert not Tenant.objects.filter(identifier="bench-throughput").exists()
 
 
