@@ -134,7 +134,10 @@ def record_save(
         _remember_loaded(record)
         return record
     if row_locked and not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError("A locked row is unlocked at commit.")
+        # autocommit: the lock the caller took ended with the statement that took it
+        raise transaction.TransactionManagementError(
+            "record_save(row_locked=True) runs in the transaction that read the record locked."
+        )
     with _constraint_errors(record), transaction.atomic(savepoint=not row_locked):
         changed = _changed_fields(record)
         if row_locked:

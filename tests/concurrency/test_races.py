@@ -82,6 +82,23 @@ def test_of_patches_sent_with_one_if_match_exactly_one_succeeds(committed, read)
         assert f'"{row["revision"]}"' == won.headers["ETag"] != etag
 
 
+def test_a_save_said_row_locked_outside_a_transaction_is_refused(committed, read):
+    # given a record read locked in a transaction that has ended, and its lock with it
+    student = committed.write(lambda: StudentFactory(name="Kept"))
+
+    def save_as_if_locked():
+        with tenant_context(committed.tenant):
+            with transaction.atomic():
+                record = Student.objects.for_write().get(pk=student.pk)
+            record.name = "Unguarded"
+            return record_save(record=record, row_locked=True)
+
+    # when / then
+    with pytest.raises(transaction.TransactionManagementError, match="row_locked=True"):
+        committed.workers.one(save_as_if_locked)
+    assert read(lambda: Student.objects.get(pk=student.pk).name) == "Kept"
+
+
 def test_a_patch_racing_a_delete_never_brings_the_record_back(committed, read):
     kept = []
     for round_ in range(ROUNDS // 2):
