@@ -7,10 +7,14 @@ import socket
 import statistics
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache import caches
 from oauth2_provider.models import Application
 
+from academics.api.throttling import counter_key
+from academics.tenancy import rate_units
 from academics.tenancy.clients import api_client_create, api_client_revoke
 from academics.tenancy.models import ApiClient, Tenant
 from academics.tenancy.services import tenant_provision
@@ -115,6 +119,37 @@ def test_the_api_limit_is_shared_by_every_worker_of_every_app_server(cluster, ne
     # then exactly the limit was served, wherever the requests landed
     assert answers.count(200) == API_LIMIT
     assert answers.count(429) == API_LIMIT
+
+
+def test_one_clients_parallel_requests_never_pass_its_limit_as_workers_reserve_units(
+    new_client,
+):
+    # given one app server of three workers, each reserving a client's units in blocks
+    # (academics/tenancy/rate_units.py), and a limit large enough for blocks
+    limit, workers, port = 300, 3, free_port()
+    server = start_gunicorn(port, workers=workers, API_RATE_LIMIT=f"{limit}/min")
+    try:
+        issued = new_client()
+        _, token = token_of(port, issued)
+
+        # when the client sends twice its limit, eight requests at a time
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(
+                    lambda _: http(port, "GET", "/api/auth/me", bearer(token))[0],
+                    range(2 * limit),
+                )
+            )
+    finally:
+        stop(server)
+
+    # then never more than the limit was served; fewer only by what a worker still holds
+    served, refused = answers.count(200), answers.count(429)
+    assert served + refused == 2 * limit
+    assert limit - workers * rate_units.MOST <= served <= limit
+    # and every request took one position of the shared counter, which moved in blocks
+    counter = caches["platform"].get(counter_key("api", str(issued.client.uuid)))
+    assert 2 * limit <= counter <= 2 * limit + workers * rate_units.MOST
 
 
 def test_the_token_limit_holds_across_servers_and_forged_forwarded_for(cluster, new_client):

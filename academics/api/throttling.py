@@ -5,7 +5,9 @@ Each limit is a window that opens with a client's first request and lasts the ra
 counted with an atomic cache increment: the cost per request stays constant (DRF's own
 throttles keep, and re-pickle on every request, the timestamps of every request in the window,
 which grows with the rate) and the count is exact across processes sharing the cache
-(settings.CACHES).
+(settings.CACHES). With the default cache the API's limit is counted in blocks of positions
+reserved ahead (academics/tenancy/rate_units.py); a request is served when its position is
+within the limit.
 """
 
 import hashlib
@@ -32,17 +34,22 @@ def counter_key(scope: str, ident: str) -> str:
     return f"throttle:{scope}:{ident}:count"
 
 
-def counter_before_routing(request) -> str | None:
-    """The API rate limit's counter for a request with a bearer token whose client this process
-    already knows: the tenancy middleware increments it in the same round trip as its read of
-    the tenants' generation (academics/tenancy/lookups.py), and the throttle takes that count."""
-    if api_settings.DEFAULT_THROTTLE_RATES.get(ApiClientRateThrottle.scope) is None:
+def counter_before_routing(request) -> tuple[str, int] | None:
+    """The API rate limit's counter and limit for a request with a bearer token whose client
+    this process already knows: the tenancy middleware counts the request in the same round
+    trip as its read of the tenants' generation (academics/tenancy/lookups.py), and the
+    throttle takes that count."""
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(ApiClientRateThrottle.scope)
+    if rate is None:
         return None
     keyword, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if keyword.lower() != "bearer" or not token.strip():
         return None
     client_uuid = token_client_uuid(token.strip())
-    return None if client_uuid is None else counter_key(ApiClientRateThrottle.scope, client_uuid)
+    if client_uuid is None:
+        return None
+    limit, _ = SimpleRateThrottle.parse_rate(None, rate)
+    return counter_key(ApiClientRateThrottle.scope, client_uuid), limit
 
 
 class WindowRateThrottle(BaseThrottle):

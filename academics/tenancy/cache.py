@@ -116,24 +116,24 @@ class PostgresCache(BaseCache):
             raise ValueError(f"Key '{key}' not found.")
         return rows[0][0]
 
-    def get_and_incr(self, key, counter, version=None) -> tuple:
-        """`get(key)` and `incr(counter)` in one statement, one round trip: (the value or None,
-        the counter's new value or None when it is not there). A warm API request reads the
-        tenants' generation and counts itself against its rate limit this way
-        (academics/tenancy/lookups.py)."""
+    def get_and_incr(self, key, counter, delta=1, version=None) -> tuple:
+        """`get(key)` and `incr(counter, delta)` in one statement, one round trip: (the value or
+        None, the counter's new value and its expiry (epoch seconds), both None when it is not
+        there). A warm API request reads the tenants' generation and counts itself against its
+        rate limit this way (academics/tenancy/lookups.py)."""
         name = self.make_and_validate_key(key, version=version)
         counter_name = self.make_and_validate_key(counter, version=version)
         now = time.time()
-        ((data, number, count),) = self._execute(
-            "WITH counted AS (UPDATE {table} SET number = number + 1 "
-            "WHERE key = %s AND expires > %s AND number IS NOT NULL RETURNING number) "
-            "SELECT found.value, found.number, (SELECT number FROM counted) "
+        ((data, number, count, expires),) = self._execute(
+            "WITH counted AS (UPDATE {table} SET number = number + %s "
+            "WHERE key = %s AND expires > %s AND number IS NOT NULL RETURNING number, expires) "
+            "SELECT found.value, found.number, counted.number, counted.expires "
             "FROM (SELECT 1) AS one LEFT JOIN {table} AS found "
-            "ON found.key = %s AND found.expires > %s",
-            [counter_name, now, name, now],
+            "ON found.key = %s AND found.expires > %s LEFT JOIN counted ON true",
+            [delta, counter_name, now, name, now],
         )
         missing = data is None and number is None
-        return (None if missing else self._decode(data, number)), count
+        return (None if missing else self._decode(data, number)), count, expires
 
     def delete(self, key, version=None):
         key = self.make_and_validate_key(key, version=version)

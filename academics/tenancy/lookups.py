@@ -9,7 +9,8 @@ A request reads the generation once (`request_generation`); each process keeps i
 the entries of the current generation (`LocalEntries`), so that a warm request costs one shared
 cache read for routing and authentication together, and a change is still seen by the next
 request in every process. A warm API request also counts itself against its client's rate limit
-in that same round trip (`begin_request(counter=...)`).
+in that same round trip, or takes a unit of it that this process reserved ahead
+(`begin_request(counter=...)`, academics/tenancy/rate_units.py).
 """
 
 import contextlib
@@ -22,6 +23,7 @@ from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from academics.tenancy import rate_units
 from academics.tenancy.models import Domain, Tenant
 
 GENERATION_KEY = "tenancy:generation"
@@ -43,25 +45,32 @@ def _generation() -> str:
 _request = threading.local()
 
 
-def begin_request(counter: str | None = None) -> None:
-    """Read the generation once for the request this thread now serves. `counter`: a key to
-    increment in the same round trip (the API's rate limit, academics/api/throttling.py), whose
-    new value `take_count` hands to the throttle."""
+def begin_request(counter: str | None = None, limit: int | None = None) -> None:
+    """Read the generation once for the request this thread now serves. `counter`: the API rate
+    limit's key (`limit` units per window, academics/api/throttling.py), counted in the same
+    round trip, or from a unit this process holds (academics/tenancy/rate_units.py); the
+    request's position in its window is what `take_count` hands to the throttle."""
     _request.counted = None
     cache = _cache()
     if counter is not None and hasattr(cache, "get_and_incr"):
-        generation, count = cache.get_and_incr(GENERATION_KEY, counter)
-        if count is not None:  # else no window is open: the throttle opens one
-            _request.counted = (counter, count)
-        if generation is not None:
-            _request.generation = generation
-            return
+        held = rate_units.units.take(counter)
+        if held is not None:
+            _request.counted = (counter, held)
+        else:
+            size = rate_units.units.block_size(counter, limit)
+            generation, count, expires = cache.get_and_incr(GENERATION_KEY, counter, size)
+            if count is not None:  # else no window is open: the throttle opens one
+                position = rate_units.units.reserved(counter, count, size, expires)
+                _request.counted = (counter, position)
+            if generation is not None:
+                _request.generation = generation
+                return
     _request.generation = _generation()
 
 
 def take_count(counter: str) -> int | None:
-    """The value `counter` was incremented to when this request began (None if it was not);
-    taken once."""
+    """The request's position in `counter`'s window, counted when it began (None if it was
+    not); taken once."""
     counted = getattr(_request, "counted", None)
     if counted is None or counted[0] != counter:
         return None
@@ -70,11 +79,11 @@ def take_count(counter: str) -> int | None:
 
 
 def end_request() -> None:
-    """A count no throttle took is given back: the request ended before its rate was checked
+    """A position no throttle took is given back: the request ended before its rate was checked
     (refused by authentication or scope, as DRF checks those first), so it does not count."""
     counted = getattr(_request, "counted", None)
     _request.generation = _request.counted = None
-    if counted is not None:
+    if counted is not None and not rate_units.units.give_back(*counted):
         with contextlib.suppress(ValueError):  # the window closed meanwhile
             _cache().decr(counted[0])
 

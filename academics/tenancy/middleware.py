@@ -28,7 +28,7 @@ class TenantMiddleware:
         connection.set_schema_to_public()
         # One round trip to the shared cache: the generation for routing and tokens, and the
         # API rate limit's count when the token's client is known.
-        lookups.begin_request(counter=counter_before_routing(request))
+        lookups.begin_request(*(counter_before_routing(request) or ()))
         try:
             response = self._route(request)
             if response is None:
