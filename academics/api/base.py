@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -48,7 +49,7 @@ from academics.api.history import HistoryFormat, history_action, history_actor
 from academics.api.idempotency import idempotent
 from academics.api.lists import TOTAL, ContractFilterBackend, PagePagination
 from academics.api.preconditions import etag_of, if_match, if_none_match_hits
-from academics.api.reads import ReadPlan
+from academics.api.reads import CompiledLookup, ReadPlan
 from academics.api.wording import invalid, message_for, model_field_of, serializer_errors
 from academics.history import Actor, acting_as
 from academics.records import RecordType
@@ -309,13 +310,36 @@ class RecordViewSet(viewsets.ModelViewSet):
             record = serializer.save()
         return Response({"data": serializer.data}, headers={"ETag": etag_of(record)})
 
+    def get_object(self):
+        return self._record(for_write=False)
+
     def get_object_for_write(self):
         """`get_object`, the record's row locked for writing (`LiveQuerySet.for_write`) until
         the caller's transaction ends."""
-        queryset = self.filter_queryset(self.get_queryset()).for_write()
-        record = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[self.lookup_field]})
-        self.check_object_permissions(self.request, record)
+        record = self._record(for_write=True)
         self.row_locked = True
+        return record
+
+    def _record(self, for_write: bool):
+        """The record the URL names, or a 404. Its query is a function of the viewset, the
+        lock and the query parameters alone (as a list's, see `list`), so it is compiled once
+        per distinct query string (`CompiledLookup`)."""
+
+        def queryset():
+            found = self.filter_queryset(self.get_queryset())
+            return found.for_write() if for_write else found
+
+        params = sorted((name, tuple(values)) for name, values in self.request.query_params.lists())
+        try:
+            lookup = CompiledLookup.for_queryset(
+                (type(self), for_write, tuple(params)), queryset, self.lookup_field
+            )
+        except EmptyResultSet:  # conditions no row can meet, e.g. where[created_at]=null
+            raise Http404 from None
+        record = lookup.get(self.kwargs[self.lookup_field])
+        if record is None:
+            raise Http404
+        self.check_object_permissions(self.request, record)
         return record
 
     def destroy(self, request, *args, **kwargs):
