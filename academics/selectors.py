@@ -44,3 +44,21 @@ def live_record(model, uuid):
         cursor.execute(sql, [uuid])
         row = cursor.fetchone()
     return None if row is None else model.from_db(DEFAULT_DB_ALIAS, attnames, row)
+
+
+def live_records(wanted: list[tuple]) -> list:
+    """`live_record(model, uuid)` of each (model, uuid) in `wanted`, in order, in one round
+    trip: the statements go in one message, and PostgreSQL answers each in turn."""
+    if len(wanted) < 2:
+        return [live_record(model, uuid) for model, uuid in wanted]
+    sql = "; ".join(_live_by_uuid(model)[0] for model, _uuid in wanted)
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [uuid for _model, uuid in wanted])
+        for position, (model, _uuid) in enumerate(wanted):
+            if position:
+                cursor.nextset()
+            row = cursor.fetchone()
+            attnames = _live_by_uuid(model)[1]
+            found.append(None if row is None else model.from_db(DEFAULT_DB_ALIAS, attnames, row))
+    return found

@@ -127,7 +127,7 @@ def record_save(
     it is still in (`LiveQuerySet.for_write`), so what it read is the row as it is now: it is
     not locked and read again, and a failure rolls back the caller's whole transaction."""
     if record._state.adding:
-        record.full_clean()
+        record.full_clean_but_uniques()
         with _constraint_errors(record), transaction.atomic():
             _lock_parents(record, record._meta.concrete_fields)
             record.save()
@@ -160,7 +160,7 @@ def record_save(
             "finalized_at"
         }:
             raise RecordFinalized()
-        record.full_clean()
+        record.full_clean_but_uniques()
         check_fixed_fields(record, {field.name for field in changed})
         if restoring:
             _lock_parents(record, record._meta.concrete_fields, restoring=True)
@@ -190,8 +190,10 @@ def record_lock_unchanged(*, record: RecordModel, expected_revision: Revisions) 
 
 @contextmanager
 def _constraint_errors(record: RecordModel):
-    """A unique or check constraint the database enforces, raised as the rule's ValidationError:
-    a concurrent write won the race that full_clean() checked; report it the same way."""
+    """A unique or check constraint the database enforces, raised as the rule's ValidationError,
+    the same as `full_clean` raises for it: the unique rules are left to the write
+    (`RecordModel.full_clean_but_uniques`), and a concurrent write may win a race that
+    `full_clean` checked."""
     try:
         yield
     except IntegrityError as error:
@@ -203,7 +205,7 @@ def _constraint_error(record: RecordModel, error: IntegrityError) -> dict | str:
     for constraint in record._meta.constraints:
         if constraint.name in text:
             field = record.constraint_fields.get(constraint.name, "__all__")
-            return {field: [constraint.violation_error_message]}
+            return {field: [constraint.get_violation_error_message()]}
     # A new record's uuid is not looked up before the insert (RecordModel.validate_unique).
     if f"{record._meta.db_table}_uuid_key" in text:
         return {"uuid": [msg.UUID_TAKEN]}

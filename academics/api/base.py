@@ -41,6 +41,7 @@ from academics.api.fields import (
     TextField,
     UrlField,
     UuidField,
+    UuidReferenceField,
     parse_uuid,
     timestamp,
 )
@@ -53,6 +54,7 @@ from academics.api.reads import CompiledLookup, ReadPlan
 from academics.api.wording import invalid, message_for, model_field_of, serializer_errors
 from academics.history import Actor, acting_as
 from academics.records import RecordType
+from academics.selectors import live_records
 from academics.services import RecordGone, record_check, record_save, records_soft_delete
 
 MAX_BATCH = 1000
@@ -122,6 +124,7 @@ class RecordSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise invalid({api_settings.NON_FIELD_ERRORS_KEY: [api_msg.OBJECT]})
+        self.references = self._references_of(data)
         try:
             return super().to_internal_value(data)
         except exceptions.ValidationError as error:
@@ -131,6 +134,19 @@ class RecordSerializer(serializers.ModelSerializer):
             for name, problems in self._rule_errors(data, refused=set(errors)).items():
                 errors.setdefault(name, problems)
             raise invalid(errors) from error
+
+    def _references_of(self, data) -> dict:
+        """The records the body's references name, by (model, uuid), found in one round trip
+        when there are several (`live_records`); a missing one is None."""
+        wanted = {}
+        for field in self._writable_fields:
+            if isinstance(field, UuidReferenceField):
+                value = parse_uuid(data.get(field.field_name))
+                if value is not None:
+                    wanted[field.queryset.model, value] = None
+        if len(wanted) < 2:
+            return {}
+        return dict(zip(wanted, live_records(list(wanted)), strict=True))
 
     def _rule_errors(self, data, refused: set[str]) -> dict:
         """The model rules' errors of the record as `data` would make it, without the fields

@@ -185,7 +185,11 @@ class UuidReferenceField(serializers.SlugRelatedField):
         value = parse_uuid(data)
         if value is None:
             self.fail("invalid")
-        record = live_record(self.queryset.model, value)
+        model = self.queryset.model
+        # Found with the body's other references, when the serializer looked them up together
+        # (`RecordSerializer.to_internal_value`).
+        found = getattr(self.parent, "references", {})
+        record = found[model, value] if (model, value) in found else live_record(model, value)
         if record is None:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         return record

@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 from academics.api.reads import CompiledLookup
 from academics.models import Enrollment, Student
 from tests.api.resources import RESOURCES
-from tests.factories import EnrollmentFactory, StudentFactory
+from tests.factories import CohortFactory, EnrollmentFactory, StudentFactory
 
 
 @pytest.fixture
@@ -107,10 +107,44 @@ def test_a_changes_read_locks_the_row_and_a_plain_read_does_not(api_client, tena
     with tenant_context(tenant_a):
         student = StudentFactory()
     url = f"/api/students/{student.uuid}"
-    for _ in range(2):  # compiled, then reused
+    for turn in range(2):  # compiled, then reused
+        # (a request clears the statements logged before it: each is read before the next)
         with CaptureQueriesContext(connection) as read:
             api_client.get(url)
+        read_sql = [q["sql"] for q in read.captured_queries if "academics_student" in q["sql"]]
         with CaptureQueriesContext(connection) as change:
-            api_client.patch(url, {"name": "Renamed"}, "json")
-        assert not any("FOR NO KEY UPDATE" in q["sql"] for q in read.captured_queries)
-        assert any("FOR NO KEY UPDATE" in q["sql"] for q in change.captured_queries)
+            api_client.patch(url, {"name": f"Renamed {turn}"}, "json")
+        change_sql = [q["sql"] for q in change.captured_queries if "academics_student" in q["sql"]]
+        assert len(read_sql) == 1 and "FOR NO KEY UPDATE" not in read_sql[0]
+        assert any("FOR NO KEY UPDATE" in sql for sql in change_sql)
+
+
+def test_a_bodys_references_are_found_together_and_each_missing_one_is_named(api_client, tenant_a):
+    # given a body naming a student, a course and a cohort, of which the cohort is deleted
+    with tenant_context(tenant_a):
+        cohort, student = CohortFactory(), StudentFactory()
+        gone = CohortFactory(course=cohort.course)
+        gone.delete()
+    body = {
+        "student_uuid": str(student.uuid),
+        "course_uuid": str(cohort.course.uuid),
+        "cohort_uuid": str(gone.uuid),
+        "enrolled_at": "2024-02-01",
+    }
+
+    # when it is sent
+    with CaptureQueriesContext(connection) as queries:
+        refused = api_client.post("/api/enrollments", body, "json")
+
+    # then the deleted one alone is refused, and the three were looked up in one message
+    assert refused.status_code == 422
+    assert set(refused.json()["errors"]) == {"cohort_uuid"}
+    lookups = [q["sql"] for q in queries.captured_queries if "academics_cohort" in q["sql"]]
+    assert len(lookups) == 1 and "academics_student" in lookups[0]
+
+    # and naming the live cohort, it is created with the three
+    created = api_client.post("/api/enrollments", {**body, "cohort_uuid": str(cohort.uuid)}, "json")
+    assert created.status_code == 201, created.content
+    data = created.json()["data"]
+    assert data["student"]["uuid"] == str(student.uuid)
+    assert data["cohort"]["uuid"] == str(cohort.uuid)

@@ -1,8 +1,10 @@
 """A write costs a small, fixed number of statements (docs/api.md, Safe writes): what it reads
-to resolve the records it names, one check per unique rule it touches, the locks of those records
-in one statement, the write and its history row. Rules that need no data (check constraints) are
-decided in Python; a rule on fields the write does not change is not asked again. Counted: every
-statement sent through Django's cursor, but django-tenants' `SET search_path`."""
+to resolve the records it names, the locks of those records in one statement, the write and its
+history row. Rules that need no data (check constraints) are decided in Python; unique rules are
+left to the unique indexes, and asked only when another rule fails, to list every problem at
+once. Counted: every
+message sent through Django's cursor (the lookups of a body's references share one), but
+django-tenants' `SET search_path`."""
 
 import re
 
@@ -10,27 +12,31 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from academics import messages as msg
+from academics.models import Cohort
+from tests import factories as f
 from tests.api.resources import RESOURCES
 
 pytestmark = pytest.mark.usefixtures("in_tenant_a")
 CARRIED_PATH = re.compile(r"^SET LOCAL search_path = [^;]*; ")
 
-# POST: a lookup per record named in the body, one check per unique rule the record falls
-# under, then SAVEPOINT, the references' locks (one statement, when there are any), INSERT,
-# history INSERT, RELEASE. A new record's uuid is fresh: the unique index alone guards it.
+# POST: the records named in the body (one message, their lookups together: one round trip),
+# then SAVEPOINT, the references' locks (one statement, when there are any), INSERT, history
+# INSERT, RELEASE. The unique rules are not asked: the unique indexes refuse a taken value, as
+# the rule's own error (RecordModel.full_clean_but_uniques), and a new record's uuid is fresh.
 CREATE_STATEMENTS = {
-    "institutions": 4,  # no unique rule, no reference: no lock
-    "organizations": 7,  # institution; code in institution; lock
-    "courses": 8,  # institution, organization; code; lock
-    "cohorts": 7,  # course; code; lock
-    "students": 5,  # email
-    "enrollments": 9,  # student, course, cohort; live enrollment; lock
+    "institutions": 4,  # no reference: no lock
+    "organizations": 6,  # institution; lock
+    "courses": 6,  # institution and organization; lock
+    "cohorts": 6,  # course; lock
+    "students": 4,
+    "enrollments": 6,  # student, course and cohort; lock
 }
-# PATCH: SAVEPOINT, the record read with its row locked (one statement), the unique rules of the
-# changed fields, UPDATE, history INSERT, RELEASE.
+# PATCH: SAVEPOINT, the record read with its row locked (one statement), UPDATE, history INSERT,
+# RELEASE.
 CHANGE_STATEMENTS = {
     "institutions": 5,
-    "organizations": 6,  # the code changes: its rule is checked
+    "organizations": 5,
     "courses": 6,  # a new workload: are finalized enrollments counting it? (lifecycle)
     "cohorts": 5,
     "students": 5,
@@ -100,3 +106,31 @@ def test_a_new_record_with_a_uuid_already_taken_is_a_validation_error(in_tenant_
         record_save(record=twin)
     assert refused.value.message_dict == {"uuid": ["The uuid has already been taken."]}
     assert Student.objects.filter(uuid=taken.uuid).count() == 1
+
+
+def test_a_taken_value_is_refused_by_the_index_with_the_rules_own_error(api_client):
+    # given a cohort whose code is taken
+    taken = f.CohortFactory(code="TAKEN")
+    body = {"course_uuid": str(taken.course.uuid), "code": "TAKEN", "start_date": "2024-02-01"}
+
+    # when it is sent alone, then with another rule broken (dates out of order)
+    with CaptureQueriesContext(connection) as queries:
+        alone = api_client.post("/api/cohorts", body, format="json")
+    # (the body's reference is a course: a SELECT of cohorts could only be the rule's question)
+    probes = [
+        sql
+        for sql in _statements(queries)
+        if sql.startswith("SELECT") and '"academics_cohort"' in sql
+    ]
+    both = api_client.post("/api/cohorts", {**body, "end_date": "2024-01-01"}, format="json")
+
+    # then the first is refused by the unique index (no question asked before the INSERT) with
+    # the rule's error, the second lists both problems; nothing was written
+    assert alone.status_code == 422 and alone.json()["errors"] == {"code": [msg.COHORT_CODE_TAKEN]}
+    assert probes == []
+    assert both.status_code == 422
+    assert both.json()["errors"] == {
+        "code": [msg.COHORT_CODE_TAKEN],
+        "end_date": [msg.COHORT_DATES_ORDER],
+    }
+    assert Cohort.objects.count() == 1

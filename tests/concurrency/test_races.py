@@ -10,6 +10,7 @@ import pytest
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from academics import messages as msg
 from academics.api import messages as api_msg
 from academics.api.idempotency import _try_lock
 from academics.choices import CompletionStatus
@@ -80,6 +81,26 @@ def test_of_patches_sent_with_one_if_match_exactly_one_succeeds(committed, read)
         row = read(lambda: Student.objects.values("name", "revision").get(pk=student.pk))
         assert row["name"] == won.json()["data"]["name"]
         assert f'"{row["revision"]}"' == won.headers["ETag"] != etag
+
+
+def test_of_creates_of_one_taken_value_at_once_one_wins_the_rest_get_the_rules_error(
+    committed, read
+):
+    # The unique rules are left to the unique indexes (RecordModel.full_clean_but_uniques): a
+    # taken value is refused by the INSERT, with the rule's own 422.
+    for round_ in range(ROUNDS // 5):
+        body = {"name": "Twin", "email": f"twin{round_}@example.edu", "date_of_birth": "2000-01-01"}
+        answers = committed.workers.together(
+            [lambda body=body: committed.http().post("/api/students", body, format="json")]
+            * CHILDREN
+        )
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses == [201] + [422] * (CHILDREN - 1), (round_, statuses)
+        for answer in answers:
+            if answer.status_code == 422:
+                assert answer.json()["errors"] == {"email": [msg.EMAIL_TAKEN]}
+        email = body["email"]
+        assert read(lambda email=email: Student.objects.filter(email=email).count()) == 1
 
 
 def test_a_save_said_row_locked_outside_a_transaction_is_refused(committed, read):

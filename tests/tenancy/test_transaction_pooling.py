@@ -127,3 +127,18 @@ def test_a_hot_read_is_never_prepared_behind_the_pooler(connect, tenant_a):
     assert wrapper.connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone() == (
         0,
     )
+
+
+def test_a_message_of_several_statements_answers_each_in_turn_in_the_cursors_schema(
+    connect, tenant_a, tenant_b
+):
+    # (a body's references are looked up so, academics/selectors.live_records)
+    wrapper = connect(POOLED)
+    wrapper.set_tenant(tenant_a)
+    with wrapper.cursor() as cursor:
+        leave_session_path(wrapper, tenant_b.schema_name)
+        cursor.execute("SELECT %s::int, current_schema(); SELECT %s::int", [1, 2])
+        first = cursor.fetchone()
+        cursor.nextset()
+        second = cursor.fetchone()
+    assert first == (1, tenant_a.schema_name) and second == (2,)
