@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from academics.history import actor_label, current_actor
 from academics.models.checks import Undecidable, condition_holds, passes
 from academics.models.uniques import unique_taken
+from academics.models.writes import CompiledWrites
 from academics.wording import reworded
 
 
@@ -33,7 +34,7 @@ class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
         return super().get_queryset().live()
 
 
-class HistoryActor(models.Model):
+class HistoryActor(CompiledWrites):
     """Who made a history row's change (academics/history.py): the kind of actor (api_client,
     staff, import, system) and its name (the client, user, file or command). The row's change
     reason is left for a reason someone gave (a reopened enrollment's, say)."""
@@ -86,7 +87,7 @@ class RecordHistory(HistoricalRecords):
         return fields
 
 
-class RecordModel(models.Model):
+class RecordModel(CompiledWrites):
     """Base of every academic record: a public `uuid`, timestamps, soft deletion and a
     `revision` that every write bumps (the API's ETag, the admin's stale-form check).
 
