@@ -20,14 +20,70 @@ never prepared, as in Django.
 """
 
 from django.db import NotSupportedError
-from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.postgresql.base import Cursor, ServerBindingCursor
 from django_tenants.postgresql_backend import base
+from psycopg.pq import TransactionStatus
 
 # psycopg's default: a statement sent this many times through a `PreparingCursor` is prepared.
 PREPARE_THRESHOLD = 5
 
 
-class PreparingCursor(ServerBindingCursor):
+class BeginsTransactions:
+    """A psycopg cursor on a connection left in psycopg's autocommit, whose Django wrapper wants
+    a transaction (`transaction_wanted`): the transaction's first statement starts it. psycopg
+    would send its own `BEGIN` and wait for its answer, a round trip of its own; here `BEGIN`
+    travels in the statement's message. A statement that cannot share its message (bound
+    server-side, `executemany`, `COPY`) hands the transaction to psycopg instead, which sends
+    `BEGIN` before it, as it does for Django's connections, until Django's next
+    `set_autocommit(True)`."""
+
+    carries_begin = False
+
+    def _begins(self) -> bool:
+        connection = self.connection
+        return (
+            getattr(connection, "transaction_wanted", False)
+            and connection.autocommit
+            and connection.info.transaction_status == TransactionStatus.IDLE
+        )
+
+    def execute(self, query, params=None, **kwargs):
+        if not self._begins():
+            return super().execute(query, params, **kwargs)
+        if self.carries_begin and isinstance(query, str):
+            super().execute("BEGIN; " + query, params, **kwargs)
+            self.nextset()  # past BEGIN's result, onto the statement's own
+            return self
+        self.connection.autocommit = False
+        return super().execute(query, params, **kwargs)
+
+    def executemany(self, query, params_seq, **kwargs):
+        if self._begins():
+            self.connection.autocommit = False
+        return super().executemany(query, params_seq, **kwargs)
+
+    def copy(self, statement, params=None, **kwargs):
+        if self._begins():
+            self.connection.autocommit = False
+        return super().copy(statement, params, **kwargs)
+
+
+class ClientBindingCursor(BeginsTransactions, Cursor):
+    """Django's default cursor (bound client-side, sent as a simple Query message, which may
+    hold several statements)."""
+
+    carries_begin = True
+
+
+class ServerBoundCursor(BeginsTransactions, ServerBindingCursor):
+    """Django's cursor with `server_side_binding` (one statement per message)."""
+
+
+# Django's cursor classes, and this backend's for each.
+CURSORS = {Cursor: ClientBindingCursor, ServerBindingCursor: ServerBoundCursor}
+
+
+class PreparingCursor(ServerBoundCursor):
     """Binds server-side and has psycopg prepare a statement once sent `PREPARE_THRESHOLD`
     times. The connection's threshold is on only while such a cursor executes: psycopg would
     otherwise remember the text of every client-side statement too (their values inlined: a
@@ -43,6 +99,9 @@ class PreparingCursor(ServerBindingCursor):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    """django-tenants' wrapper (see the module's doc), which also leaves psycopg in autocommit:
+    a transaction Django opens starts with its first statement (`BeginsTransactions`)."""
+
     # The search path (list of schemas) the session is known to have, or None when unknown.
     session_search_path: list[str] | None = None
 
@@ -81,9 +140,37 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.ensure_connection()
         return PreparingCursor(self.connection)
 
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        params["cursor_factory"] = CURSORS[params["cursor_factory"]]
+        return params
+
     def get_new_connection(self, conn_params):
         self.session_search_path = None
-        return super().get_new_connection(conn_params)
+        connection = super().get_new_connection(conn_params)  # in psycopg's autocommit
+        connection.transaction_wanted = False
+        return connection
+
+    def _set_autocommit(self, autocommit):
+        with self.wrap_database_errors:
+            self.connection.transaction_wanted = not autocommit
+            if autocommit:
+                self.connection.autocommit = True
+
+    def create_cursor(self, name=None):
+        # A named cursor is declared by psycopg, not by one of this backend's cursors: in a
+        # transaction not yet begun, psycopg begins it and declares the cursor without hold. In
+        # one begun by an earlier statement, Django declares it WITH HOLD (it asks psycopg's
+        # autocommit), in the transaction all the same; it closes it once read.
+        connection = self.connection
+        if (
+            name
+            and connection.transaction_wanted
+            and connection.autocommit
+            and connection.info.transaction_status == TransactionStatus.IDLE
+        ):
+            connection.autocommit = False
+        return super().create_cursor(name)
 
     def close(self):
         self.session_search_path = None
