@@ -56,8 +56,9 @@ def actor_label(kind: str, name: str) -> str:
 
 
 def record_history_actor(sender, history_instance, **kwargs) -> None:
-    """simple-history's `pre_create_historical_record`: every history row the ORM writes names
-    the current actor. Connected in `academics.apps`."""
+    """simple-history's `pre_create_historical_record`: every history row simple-history writes
+    names the current actor (a record's compiled write names it in its own statement,
+    `RecordHistory.history_values`). Connected in `academics.apps`."""
     actor = current_actor()
     if actor is not None:
         for name, value in actor.history_columns().items():

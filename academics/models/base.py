@@ -1,12 +1,14 @@
 import functools
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
+from django.utils import timezone
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
-from academics.history import actor_label, current_actor
+from academics.history import Actor, actor_label, current_actor
 from academics.models.checks import Undecidable, condition_holds, passes
 from academics.models.uniques import unique_taken
 from academics.models.writes import CompiledWrites
@@ -61,6 +63,17 @@ class RecordHistoryManager(HistoryManager):
         return super().from_queryset(queryset_class, class_name)
 
 
+# The actor columns of a history row written by no one in particular (their defaults).
+NO_ACTOR = Actor("", "")
+
+
+@functools.cache
+def _history_of(model, records: "RecordHistory") -> tuple[type, tuple[str, ...]]:
+    """`model`'s history model, and the columns of the record its rows copy."""
+    fields = records.fields_included(model)
+    return model.history.model, tuple(field.column for field in fields)
+
+
 class RecordHistory(HistoricalRecords):
     """simple-history's records, indexed for how history is read: a record's entries (`id`), by
     date (`history_date`), by user (`history_user`). The historical model would otherwise copy
@@ -70,6 +83,37 @@ class RecordHistory(HistoricalRecords):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("history_manager", RecordHistoryManager)
         super().__init__(*args, **kwargs)
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls.history_records = self  # inherited by every record model (`inherit=True`)
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        # The record's own statement wrote the row (academics/models/writes.py).
+        if instance.__dict__.pop("history_written", False):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def history_values(self, instance, history_type: str):
+        """What `create_historical_record` would write for `instance` (CompiledWrites'
+        `history_values`): the history model, the record's columns it copies, and its own
+        columns' values; None when no history is written (simple-history's switches)."""
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return None
+        if hasattr(instance, "skip_history_when_saving"):
+            return None
+        user = self.get_history_user(instance)
+        actor = current_actor()
+        own = {
+            "history_date": getattr(instance, "_history_date", timezone.now()),
+            "history_type": history_type,
+            "history_user_id": user.pk if user is not None else None,
+            "history_change_reason": self.get_change_reason_for_object(
+                instance, history_type, None
+            ),
+            **(actor or NO_ACTOR).history_columns(),
+        }
+        return *_history_of(type(instance), self), own
 
     def get_history_user(self, instance):
         # Who acts is set once per entry point (academics/history.py); an explicit
@@ -110,6 +154,9 @@ class RecordModel(CompiledWrites):
     history = RecordHistory(inherit=True, bases=[HistoryActor], excluded_fields=["revision"])
 
     constraint_fields: dict[str, str] = {}
+
+    def history_values(self, history_type: str):
+        return self.history_records.history_values(self, history_type)
 
     class Meta:
         abstract = True

@@ -1,6 +1,6 @@
 """A write costs a small, fixed number of statements (docs/api.md, Safe writes): what it reads
-to resolve the records it names, the locks of those records in one statement, the write and its
-history row. Rules that need no data (check constraints) are decided in Python; unique rules are
+to resolve the records it names, the locks of those records in one statement, the write (with
+its history row, in one statement). Rules that need no data (check constraints) are decided in Python; unique rules are
 left to the unique indexes, and asked only when another rule fails, to list every problem at
 once. Counted: every
 message sent through Django's cursor (the lookups of a body's references share one), but
@@ -21,26 +21,27 @@ pytestmark = pytest.mark.usefixtures("in_tenant_a")
 CARRIED_PATH = re.compile(r"^SET LOCAL search_path = [^;]*; ")
 
 # POST: the records named in the body (one message, their lookups together: one round trip),
-# then SAVEPOINT, the references' locks (one statement, when there are any), INSERT, history
-# INSERT, RELEASE. The unique rules are not asked: the unique indexes refuse a taken value, as
-# the rule's own error (RecordModel.full_clean_but_uniques), and a new record's uuid is fresh.
+# then SAVEPOINT, the references' locks (one statement, when there are any), the INSERT that
+# also writes the history row (academics/models/writes.py), RELEASE. The unique rules are not
+# asked: the unique indexes refuse a taken value, as the rule's own error
+# (RecordModel.full_clean_but_uniques), and a new record's uuid is fresh.
 CREATE_STATEMENTS = {
-    "institutions": 4,  # no reference: no lock
-    "organizations": 6,  # institution; lock
-    "courses": 6,  # institution and organization; lock
-    "cohorts": 6,  # course; lock
-    "students": 4,
-    "enrollments": 6,  # student, course and cohort; lock
+    "institutions": 3,  # no reference: no lock
+    "organizations": 5,  # institution; lock
+    "courses": 5,  # institution and organization; lock
+    "cohorts": 5,  # course; lock
+    "students": 3,
+    "enrollments": 5,  # student, course and cohort; lock
 }
-# PATCH: SAVEPOINT, the record read with its row locked (one statement), UPDATE, history INSERT,
-# RELEASE.
+# PATCH: SAVEPOINT, the record read with its row locked (one statement), the UPDATE that also
+# writes the history row, RELEASE.
 CHANGE_STATEMENTS = {
-    "institutions": 5,
-    "organizations": 5,
-    "courses": 6,  # a new workload: are finalized enrollments counting it? (lifecycle)
-    "cohorts": 5,
-    "students": 5,
-    "enrollments": 5,
+    "institutions": 4,
+    "organizations": 4,
+    "courses": 5,  # a new workload: are finalized enrollments counting it? (lifecycle)
+    "cohorts": 4,
+    "students": 4,
+    "enrollments": 4,
 }
 
 
