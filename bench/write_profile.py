@@ -6,8 +6,10 @@ Usage: .venv/bin/python bench/write_profile.py [--requests 300] [--size 2000] [-
 Sends each kind of request through the whole Django stack (middleware, authentication, the
 view, the services, the database) with `DEBUG` off, one after another on one connection, and
 prints per request: the median wall time, the statements sent to PostgreSQL (and the time spent
-waiting for them), the shared cache's statements, and what is left — Python. `--profile KIND`
-adds cProfile's heaviest functions for that kind. The tenant is the one of bench/throughput.py.
+waiting for them), the shared cache's statements, what is left — Python —, and the mean CPU time
+of the worker and of its PostgreSQL backend (when the database runs on this machine).
+`--profile KIND` adds cProfile's heaviest functions for that kind. The tenant is the one of
+bench/throughput.py.
 """
 
 import argparse
@@ -92,8 +94,23 @@ def requests_of(kind: str, enrollments: dict[str, str], pairs: list[tuple[str, s
     return patch
 
 
+def database_cpu_seconds(connection) -> float | None:
+    """CPU time the connection's PostgreSQL backend process has used, when it runs on this
+    machine (its /proc entry readable); None otherwise."""
+    connection.ensure_connection()
+    stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat")
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def run(client, timer, kind, make_request, count, profiler=None) -> dict:
+    from django.db import connection
+
     walls, statements, db, cache, cache_statements = [], [], [], [], []
+    cpu_start, database_start = time.thread_time(), database_cpu_seconds(connection)
     for n in range(count):
         method, path, body = make_request(n)
         timer.reset()
@@ -111,7 +128,11 @@ def run(client, timer, kind, make_request, count, profiler=None) -> dict:
         db.append(timer.seconds)
         cache.append(timer.cache_seconds)
         cache_statements.append(timer.cache_statements)
+    database_end = database_cpu_seconds(connection)
+    database_cpu = None if database_start is None else (database_end - database_start) / count
     return {
+        "cpu_ms": (time.thread_time() - cpu_start) / count * 1000,
+        "database_cpu_ms": None if database_cpu is None else database_cpu * 1000,
         "ms": statistics.median(walls) * 1000,
         "statements": statistics.median(statements),
         "db_ms": statistics.median(db) * 1000,
@@ -186,19 +207,28 @@ def main() -> None:
     print(f"\n{args.requests} requests of each kind, in process, one connection (medians)\n")
     print(
         "| request | ms | statements | ms in statements | cache statements | ms in cache "
-        "| ms in Python |"
+        "| ms in Python | CPU ms, worker | CPU ms, database |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for kind, figures in results.items():
         python_ms = figures["ms"] - figures["db_ms"] - figures["cache_ms"]
+        database_cpu = figures["database_cpu_ms"]
         print(
             f"| {kind.upper()} | {figures['ms']:.2f} | {figures['statements']:.0f} "
             f"| {figures['db_ms']:.2f} | {figures['cache_statements']:.0f} "
-            f"| {figures['cache_ms']:.2f} | {python_ms:.2f} |"
+            f"| {figures['cache_ms']:.2f} | {python_ms:.2f} | {figures['cpu_ms']:.2f} "
+            f"| {'n/a' if database_cpu is None else f'{database_cpu:.2f}'} |"
         )
     for kind in ("post", "patch"):
         ratio = results["get"]["ms"] / results[kind]["ms"]
         print(f"{kind.upper()} runs at {ratio:.0%} of GET one's rate in process (target ≥ 50 %)")
+        if results[kind]["database_cpu_ms"] is not None:
+            cost = {k: results[k]["cpu_ms"] + results[k]["database_cpu_ms"] for k in ("get", kind)}
+            print(
+                f"{kind.upper()} costs {cost[kind]:.2f} ms of CPU (worker and database), "
+                f"GET one {cost['get']:.2f}: {cost['get'] / cost[kind]:.0%} of its rate where "
+                "the CPU is the limit (the served run at concurrency 8 and 32)"
+            )
     if args.profile:
         print(f"\ncProfile of {args.profile.upper()}, by own time:\n{profile_text}")
 
