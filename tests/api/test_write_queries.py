@@ -1,10 +1,9 @@
 """A write costs a small, fixed number of statements (docs/api.md, Safe writes): what it reads
 to resolve the records it names, the locks of those records in one statement, the write (with
-its history row, in one statement). Rules that need no data (check constraints) are decided in Python; unique rules are
-left to the unique indexes, and asked only when another rule fails, to list every problem at
-once. Counted: every
-message sent through Django's cursor (the lookups of a body's references share one), but
-django-tenants' `SET search_path`."""
+its history row, in one statement). Rules that need no data (check constraints) are decided in
+Python; unique rules are left to the unique indexes, and asked only when another rule fails, to
+list every problem at once. Counted: every message sent through Django's cursor (the lookups of
+a body's references share one), but django-tenants' `SET search_path`."""
 
 import re
 
