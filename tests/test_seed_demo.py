@@ -30,6 +30,11 @@ def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
         statuses = set(Course.objects.values_list("status", flat=True))
         findings = {finding.check.key: finding.count for finding in data_quality()}
         finalized = Enrollment.objects.filter(finalized_at__isnull=False).count()
+        actors = {
+            (row.history_actor_type, row.history_actor_name)
+            for model in (Institution, Student, Enrollment)
+            for row in model.history.all()
+        }
         staff = {
             user.username: (user.is_superuser, [group.name for group in user.groups.all()])
             for user in get_user_model().objects.filter(is_staff=True)
@@ -50,6 +55,7 @@ def test_seed_demo_builds_a_realistic_tenant_and_is_idempotent(db):
     assert findings["lifecycle"] == findings["completed_without_grade"] == 0
     assert findings["duplicate_students"] == 2
     assert finalized > 0
+    assert actors == {("system", "seed_demo")}  # the history names the command
     assert "http://demo.localhost:8000/admin/" in first_output
     assert "registrar / registrar-demo" in first_output
     assert "viewer / viewer-demo" in first_output

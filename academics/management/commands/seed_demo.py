@@ -10,6 +10,7 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from academics.choices import CompletionStatus, CourseStatus, InstitutionStatus, Modality
+from academics.history import Actor, acting_as
 from academics.models import Cohort, Course, Enrollment, Institution, Organization, Student
 from academics.roles import REGISTRAR, VIEWER, staff_user_save
 from academics.services import enrollment_finalize, record_save
@@ -131,7 +132,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = tenant_provision(identifier=DEMO_IDENTIFIER, name=DEMO_NAME)
-        with tenant_context(result.tenant):
+        # Its records' history names it, as every command's does (academics/history.py).
+        with tenant_context(result.tenant), acting_as(Actor.command("seed_demo")):
             if Institution.all_objects.exists():
                 self.stdout.write("Demo records already present; nothing added.")
             else:
